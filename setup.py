@@ -1,0 +1,21 @@
+"""The compiled extensions of ipmifast. Everything else is in pyproject.toml."""
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+DIRECTIVES = {
+    "language_level": "3",
+    "boundscheck": False,
+    "wraparound": False,
+    "cdivision": True,
+    "initializedcheck": False,
+    "embedsignature": True,
+}
+
+extensions = [
+    Extension("ipmifast.proto._frame_c", ["ipmifast/proto/_frame_c.pyx"]),
+    Extension("ipmifast.proto._crypto_c", ["ipmifast/proto/_crypto_c.pyx"], libraries=["crypto"]),
+    Extension("ipmifast.proto._sol_c", ["ipmifast/proto/_sol_c.pyx"]),
+]
+
+setup(ext_modules=cythonize(extensions, compiler_directives=DIRECTIVES, warning_errors=True))
