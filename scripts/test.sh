@@ -1,0 +1,8 @@
+#!/bin/sh
+# Install everything (scripts/setup.sh) and run the whole test suite: the compiled modules and, for the
+# session state machines, the pure-Python references too. Extra arguments go to the first pytest run.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/setup.sh
+.venv/bin/python -m pytest -q "$@"
+IPMIFAST_PURE_PYTHON=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/proto/test_session.py
