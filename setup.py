@@ -1,7 +1,10 @@
 """The compiled extensions of ipmifast. Everything else is in pyproject.toml."""
 
 from Cython.Build import cythonize
+from Cython.Compiler import Options
 from setuptools import Extension, setup
+
+Options.warning_errors = True  # STYLE.md §3: Cython warnings are errors
 
 DIRECTIVES = {
     "language_level": "3",
@@ -18,4 +21,4 @@ extensions = [
     Extension("ipmifast.proto._sol_c", ["ipmifast/proto/_sol_c.pyx"]),
 ]
 
-setup(ext_modules=cythonize(extensions, compiler_directives=DIRECTIVES, warning_errors=True))
+setup(ext_modules=cythonize(extensions, compiler_directives=DIRECTIVES))

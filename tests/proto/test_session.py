@@ -265,3 +265,46 @@ def test_tampered_packet_is_dropped_by_reason() -> None:
     assert pair.client.drops == {"AuthCode does not verify": 1}
     pair.client.receive_datagram(answer, pair.now)
     assert pair.client.next_event() is not None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**16),
+    suite=st.sampled_from([1, 3, 17]),
+    drop=st.floats(0.0, 0.2),
+    duplicate=st.floats(0.0, 0.2),
+    reorder=st.floats(0.0, 0.5),
+    chunks=st.lists(st.binary(min_size=1, max_size=300), min_size=1, max_size=6),
+)
+def test_sol_through_the_sessions_delivers_every_byte_once_in_order(
+    seed: int, suite: int, drop: float, duplicate: float, reorder: float, chunks: list[bytes]
+) -> None:
+    from ipmifast.proto.events import SolDataReceived
+    from ipmifast.proto.sol import SolWindow
+
+    pair = make_pair(cipher_suite=suite, seed=seed, retries=12)
+    pair.run(pair.finished)
+    assert pair.of(SessionEstablished)
+    pair.drop, pair.duplicate, pair.reorder = drop, duplicate, reorder
+    pair.client.attach_sol(SolWindow(retry_count=50, retry_interval=0.5))
+    pair.bmc.attach_sol(SolWindow(retry_count=50, retry_interval=0.5, bmc=True))
+    sent = b"".join(chunks)
+    for chunk in chunks:
+        pair.client.sol_send(chunk, pair.now)
+        pair.bmc.sol_send(chunk[::-1], pair.now)
+    echoed = b"".join(c[::-1] for c in chunks)
+
+    def received(events: list) -> bytes:  # type: ignore[type-arg]
+        return b"".join(e.data for e in events if isinstance(e, SolDataReceived))
+
+    pair.run(lambda: received(pair.client_events) == echoed and received(pair.bmc_events) == sent, limit=3000)
+    assert received(pair.bmc_events) == sent
+    assert received(pair.client_events) == echoed
+
+
+def test_name_only_lookup_off_uses_username_and_privilege() -> None:
+    pair = make_pair()
+    pair.client.config = SessionConfig(username=b"admin", password=b"ipmifast-admin", name_only_lookup=False)
+    pair.run(pair.finished)
+    # the role byte of RAKP 1 carries bit 4 = 0 and the BMC finds the user by name and privilege
+    assert pair.of(SessionEstablished)
