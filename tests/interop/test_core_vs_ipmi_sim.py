@@ -68,3 +68,19 @@ def test_unknown_user(ipmi_sim: SimBmc) -> None:
 def test_sha256_suite_is_unavailable_on_ipmi_sim(ipmi_sim: SimBmc) -> None:
     with pytest.raises(CipherSuiteUnavailable):
         BlockingClient(ipmi_sim.addr, config(17), port=ipmi_sim.port).open()
+
+
+def test_demo_against_ipmi_sim(ipmi_sim: SimBmc) -> None:
+    import subprocess
+    import sys
+
+    base = [sys.executable, "-m", "ipmifast", "demo", "-H", ipmi_sim.addr, "-p", str(ipmi_sim.port), "-U", "admin"]
+    out = subprocess.run([*base, "-P", "ipmifast-admin", "-C", "3"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "cipher suite 3: session established" in out.stdout
+    assert "manufacturer 32473, product 0x0101" in out.stdout
+    assert "Chassis power is on" in out.stdout
+    out = subprocess.run([*base, "-P", "wrong", "-C", "3"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.startswith(f"ipmifast: {ipmi_sim.addr}: RAKP 2 HMAC does not verify")
+    assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1

@@ -1,0 +1,27 @@
+"""The main job (``ipmifast demo``) runs, in memory, for every cipher suite."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from ipmifast.proto.cipher_suites import CIPHER_SUITES
+
+
+def test_demo_opens_every_cipher_suite_in_memory() -> None:
+    out = subprocess.run([sys.executable, "-m", "ipmifast", "demo"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "framing=c crypto=c sol=c" in out.stdout
+    suites = [int(m.group(1)) for m in re.finditer(r"^\s+(\d+)\s+RAKP_\S+.*\s8 pkts", out.stdout, re.M)]
+    assert suites == sorted(CIPHER_SUITES)
+
+
+def test_demo_without_password_is_a_one_line_usage_error() -> None:
+    env = {"PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-m", "ipmifast", "demo", "-H", "127.0.0.1", "-p", "9"],
+        capture_output=True, text=True, timeout=60, env=env,
+    )
+    assert out.returncode == 64
+    assert out.stderr.strip() == "ipmifast: 127.0.0.1: no password: give -P PASSWORD or set IPMI_PASSWORD with -E"
