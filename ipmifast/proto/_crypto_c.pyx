@@ -21,6 +21,8 @@ Every packet pays for this module, so a ``SessionCipher`` does all its keying on
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.long cimport PyLong_CheckExact
+from cpython.number cimport PyNumber_Index
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcpy, memset
@@ -242,6 +244,8 @@ cdef int _auth_hash_kind(object algorithm) except -1:
 
 cdef uint32_t _u32(object value) except? 0xFFFFFFFF:
     cdef unsigned long long v
+    if not PyLong_CheckExact(value):
+        value = PyNumber_Index(value)  # like operator.index: no floats
     try:
         v = value
     except OverflowError:
@@ -505,6 +509,8 @@ cdef class SessionCipher:
         encrypting.
         """
         cdef int ptype
+        if not PyLong_CheckExact(payload_type):
+            payload_type = PyNumber_Index(payload_type)
         try:
             ptype = payload_type
         except OverflowError:

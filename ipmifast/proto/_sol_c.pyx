@@ -6,7 +6,7 @@ choices); ``sol.py`` picks one of the two. Payload lengths are checked once at e
 pointers; the window keeps its state in C fields and its characters in two bytearrays.
 
 - SOL payload (§15.9): Table 15-2 (remote console to BMC) and Table 15-3 (BMC to remote console).
-- Sequencing, ACK/NACK and partial acceptance: §15.9, §15.10.
+- Sequencing, ACK/NACK and partial acceptance: §15.9.
 """
 
 from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE, PyByteArray_Resize
@@ -103,7 +103,7 @@ def encode_sol(seq, ack_seq, accepted, status, data):
 
 def decode_sol(payload):
     """(seq, ack_seq, accepted, status, data) of a SOL payload (Table 15-2 / 15-3). Reserved bits are dropped."""
-    if type(payload) is not bytes:
+    if not isinstance(payload, bytes):
         raise TypeError(f"decode_sol() needs bytes, not {type(payload).__name__}")
     cdef Py_ssize_t size = PyBytes_GET_SIZE(payload)
     if size < _HEADER:
@@ -265,7 +265,7 @@ cdef class SolWindow:
     # ------------------------------------------------------------------ peer input
     def receive(self, payload, double now):
         """Process one SOL payload from the peer. Never raises on peer bytes."""
-        if type(payload) is not bytes:
+        if not isinstance(payload, bytes):
             raise TypeError(f"receive() needs bytes, not {type(payload).__name__}")
         if self.failed:
             return

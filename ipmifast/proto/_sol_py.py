@@ -6,12 +6,12 @@ Same API, results and exception types as the compiled ``_sol_c``; ``sol.py`` pic
   sequence number (bits 3:0, 0 = ack-only packet), byte 2: packet ACK/NACK sequence number (bits 3:0, 0 = no
   packet is acknowledged), byte 3: accepted character count, byte 4: operation (console) or status (BMC),
   then the character data. Reserved bits are ignored on receipt.
-- Sequencing (§15.9, §15.10): one packet in flight per direction; a retry keeps its sequence number and its
-  characters; a new packet takes the next number, 1..15 (0 is the ack-only packet). What a partial ACK or a NACK
-  leaves unaccepted goes out again in a new packet: ipmi_sim, FreeIPMI ipmiconsole and ipmitool do this, and
-  ipmi_sim ignores the characters of a retry it has already acknowledged.
-- SOL Retry parameter (§26.7, configuration parameter 4): retry count and interval, 7 and 500 ms by default on
-  typical BMCs; Character Accumulate Interval (parameter 3) is what ``ack_delay`` models.
+- Sequencing (§15.9): one packet in flight per direction; a retry keeps its sequence number and its characters;
+  a new packet takes the next number, 1..15 (0 is the ack-only packet). What a partial ACK or a NACK leaves
+  unaccepted goes out again in a new packet, as ipmi_sim, FreeIPMI ipmiconsole and ipmitool do (ipmi_sim ignores
+  the characters of a retry it has already acknowledged).
+- Retry count / interval and the Character Accumulate Interval are SOL configuration parameters 4 and 3 (Set SOL
+  Configuration Parameters); typical BMCs default to 7 retries at 500 ms.
 """
 
 from __future__ import annotations
@@ -123,11 +123,18 @@ class SolWindow:
     peer sends a packet without NACK or ``retry_interval`` has passed (a probe, which does not count as a retry).
 
     Receiving: characters of each new packet are delivered once, in order (``read``); a repeated packet is
-    acknowledged again but not delivered again, except characters a peer appended to its retry (ipmi_sim, the
-    FreeIPMI and ipmitool consoles do this). ``rx_limit`` bounds the characters waiting for ``read``: beyond it a
-    packet is accepted in part and NACKed, and the peer is told when room is back. Every ACK goes in the next
-    outbound packet, data or ack-only; ``ack_delay`` (Character Accumulate Interval) holds back ACKs and short
-    packets for that long, so that characters typed together and echoes share a packet.
+    acknowledged again but not delivered again, except characters a peer appended to its retry (ipmi_sim does
+    this; the FreeIPMI and ipmitool consoles accept it). A packet numbered up to 7 ahead of the last one is new
+    (peers skip numbers when they give up on a packet); further ahead, it is an old copy the network delayed and is
+    ignored: a 4-bit sequence number cannot order more. ``rx_limit`` bounds the characters waiting for ``read``:
+    beyond it a packet is accepted in part and NACKed. Every ACK goes in the next outbound packet, data or ack-only;
+    ``ack_delay`` (Character Accumulate Interval) holds back ACKs and short packets for that long, so that
+    characters typed together and their echo share a packet.
+
+    Byte 4's NACK bit reflects, on every packet we send, whether we can take characters (ipmi_sim does the same).
+    The spec gives the bit a meaning only next to a non-zero ACK/NACK sequence number, so other packets with it
+    are ignored by peers; a packet with it clear is how a held sender learns that room is back. After ``read`` (or
+    clearing "character transfer unavailable") frees room, the next ``payloads_to_send`` says so.
 
     Malformed payloads are counted in ``dropped`` and never raise.
     """

@@ -200,11 +200,17 @@ class ClientSession(SessionBase):
         self._check_checksums = "nochecksumcheck" not in config.quirks
 
     # ------------------------------------------------------------------ public API (STYLE.md §2)
-    def connect(self, now: float) -> None:
-        """Start the handshake: queue the Open Session Request."""
+    def connect(self, now: float, sid_m: int | None = None) -> None:
+        """Start the handshake: queue the Open Session Request.
+
+        ``sid_m`` is our (remote console) session ID; an engine multiplexing many sessions on one socket passes
+        one that is unique on that socket. By default it is drawn from the rng.
+        """
         if self.state is not ClientState.IDLE:
             raise LocalProtocolError(f"connect() in state {self.state.value}")
-        self.sid_m = self._random_nonzero_u32()
+        if sid_m is not None and not 0 < sid_m <= 0xFFFFFFFF:
+            raise LocalProtocolError("the remote console session ID must be a non-zero 32-bit number")
+        self.sid_m = sid_m if sid_m is not None else self._random_nonzero_u32()
         self._tag = self._rng(1)[0]
         # The requested privilege goes in Open Session as well as RAKP 1 (as ipmitool does): BMCs that key
         # the session on the Open Session privilege (FreeIPMI's "opensesspriv": OpenIPMI, Sun, Supermicro) and

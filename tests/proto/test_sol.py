@@ -391,7 +391,7 @@ def test_ack_resets_the_retry_count(m: ModuleType) -> None:
     w = m.SolWindow(retry_count=1, retry_interval=0.5)
     w.send(b"a")
     t = 0.0
-    for i in range(5):
+    for _ in range(5):
         (p,) = w.payloads_to_send(t)
         t += 0.5
         w.handle_timer(t)

@@ -1,0 +1,264 @@
+"""One UDP socket multiplexing any number of RMCP+ sessions to any number of BMCs (asyncio).
+
+Demultiplexing (STYLE.md §2): every RMCP+ packet a BMC sends us carries OUR session ID (SIDm), either in the
+session header (established sessions) or at offset 4 of the Open Session Response / RAKP 2 / RAKP 4 payload
+(Tables 13-10, 13-12, 13-14). SIDm is unique per socket, so one dict lookup finds the session; the source address
+must match too. Timers: one ``DeadlineHeap`` and one armed ``loop.call_at`` for all sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from ipmifast.engine.timers import DeadlineHeap
+from ipmifast.errors import IpmiError, LocalProtocolError, SessionTimeout
+from ipmifast.proto import frame
+from ipmifast.proto.consts import AuthType, RmcpClass
+from ipmifast.proto.events import (
+    RequestFailed,
+    ResponseReceived,
+    SessionClosed,
+    SessionEstablished,
+    SessionFailed,
+    SolDataReceived,
+)
+from ipmifast.proto.session import ClientSession, SessionConfig
+
+#: offset of the console session ID inside a pre-session datagram: RMCP (4) + RMCP+ header (12) + 4
+PRE_SESSION_SID_M_AT = 20
+SOCKET_BUFFER = 4 * 1024 * 1024
+
+Address = tuple[str, int]
+
+
+class Connection:
+    """One RMCP+ session on an ``Endpoint``: await ``established``, ``request()`` and ``close()``."""
+
+    __slots__ = ("endpoint", "session", "addr", "established", "closed", "_waiters", "on_sol_data", "__weakref__")
+
+    def __init__(self, endpoint: Endpoint, session: ClientSession, addr: Address) -> None:
+        loop = endpoint.loop
+        self.endpoint = endpoint
+        self.session = session
+        self.addr = addr
+        self.established: asyncio.Future[SessionEstablished] = loop.create_future()
+        self.closed: asyncio.Future[str] = loop.create_future()
+        self._waiters: dict[int, asyncio.Future[ResponseReceived]] = {}
+        self.on_sol_data: Callable[[bytes], None] | None = None
+
+    @property
+    def host(self) -> str:
+        return self.addr[0]
+
+    async def request(self, netfn: int, cmd: int, data: bytes = b"") -> ResponseReceived:
+        """Send one request in this session (serialised behind earlier ones) and wait for its response."""
+        await self.established
+        if self.closed.done():
+            raise LocalProtocolError("request() on a closed session")
+        rq_seq = self.session.request(netfn, cmd, data, self.endpoint.now())
+        waiter: asyncio.Future[ResponseReceived] = self.endpoint.loop.create_future()
+        self._waiters[rq_seq] = waiter
+        self.endpoint.service(self)
+        return await waiter
+
+    async def close(self) -> None:
+        """Close Session, retransmitted until answered (or the retries are spent); then forget the session."""
+        if not self.closed.done():
+            self.session.close(self.endpoint.now())
+            self.endpoint.service(self)
+        await asyncio.shield(self.closed)
+
+    def sol_send(self, data: bytes) -> None:
+        self.session.sol_send(data, self.endpoint.now())
+        self.endpoint.service(self)
+
+    # called by the endpoint with the session's events
+    def _dispatch(self) -> None:
+        session = self.session
+        while (event := session.next_event()) is not None:
+            if isinstance(event, ResponseReceived | RequestFailed):
+                waiter = self._waiters.pop(event.rq_seq, None)
+                if waiter is not None and not waiter.done():
+                    if isinstance(event, ResponseReceived):
+                        waiter.set_result(event)
+                    else:
+                        waiter.set_exception(event.error)
+            elif isinstance(event, SessionEstablished):
+                if not self.established.done():
+                    self.established.set_result(event)
+            elif isinstance(event, SolDataReceived):
+                if self.on_sol_data is not None:
+                    self.on_sol_data(event.data)
+            elif isinstance(event, SessionFailed):
+                self._finish(event.error, "failed")
+            elif isinstance(event, SessionClosed):
+                self._finish(SessionTimeout(f"session closed: {event.reason}"), event.reason)
+            # PacketDropped: counted in session.drops
+
+    def _finish(self, error: IpmiError, reason: str) -> None:
+        if not self.established.done():
+            self.established.set_exception(error)
+            self.established.exception()  # retrieved: nobody may be awaiting it any more
+        for waiter in self._waiters.values():
+            if not waiter.done():
+                waiter.set_exception(error)
+        self._waiters.clear()
+        if not self.closed.done():
+            self.closed.set_result(reason)
+        self.endpoint.forget(self)
+
+
+class Endpoint(asyncio.DatagramProtocol):
+    """The engine's socket: create with ``await Endpoint.create()``."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, rng: Callable[[int], bytes] = os.urandom) -> None:
+        self.loop = loop
+        self.rng = rng
+        self.transport: asyncio.DatagramTransport | None = None
+        self._by_sid: dict[int, Connection] = {}
+        self._timers: DeadlineHeap[int] = DeadlineHeap()
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at: float | None = None
+        #: datagrams no session took, by reason; and how many times the single loop timer was (re)armed
+        self.unrouted: Counter[str] = Counter()
+        self.timer_arms = 0
+        self.datagrams_sent = 0
+        self.datagrams_received = 0
+
+    @classmethod
+    async def create(
+        cls, local_addr: Address = ("0.0.0.0", 0), rng: Callable[[int], bytes] = os.urandom
+    ) -> Endpoint:
+        loop = asyncio.get_running_loop()
+        family = socket.AF_INET6 if ":" in local_addr[0] else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
+            except OSError:
+                pass
+        sock.bind(local_addr)
+        sock.setblocking(False)
+        _, protocol = await loop.create_datagram_endpoint(lambda: cls(loop, rng), sock=sock)
+        return protocol
+
+    def now(self) -> float:
+        return self.loop.time()
+
+    @property
+    def sessions(self) -> int:
+        return len(self._by_sid)
+
+    def open(self, host: str, port: int, config: SessionConfig) -> Connection:
+        """Start a session to ``host:port`` (await ``connection.established``)."""
+        if self.transport is None:
+            raise LocalProtocolError("the endpoint is closed")
+        session = ClientSession(config, self.rng)
+        while True:
+            sid_m = int.from_bytes(self.rng(4), "little")
+            if sid_m and sid_m not in self._by_sid:
+                break
+        conn = Connection(self, session, (host, port))
+        self._by_sid[sid_m] = conn
+        session.connect(self.now(), sid_m=sid_m)
+        self.service(conn)
+        return conn
+
+    def forget(self, conn: Connection) -> None:
+        sid_m = conn.session.sid_m
+        if self._by_sid.get(sid_m) is conn:
+            del self._by_sid[sid_m]
+            self._timers.set(sid_m, None)
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self.transport is not None:
+            self.transport.close()
+            self.transport = None
+
+    # ------------------------------------------------------------------ asyncio.DatagramProtocol
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        for conn in list(self._by_sid.values()):
+            conn._finish(SessionTimeout("the engine's socket was closed"), "socket closed")
+
+    def error_received(self, exc: Exception) -> None:
+        # ICMP errors (port unreachable...) on a connectionless socket: the sessions' timers decide
+        self.unrouted[f"socket error {exc.__class__.__name__}"] += 1
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        self.datagrams_received += 1
+        try:
+            rmcp_class, auth_type, _ptype, sid = frame.peek(data)
+        except IpmiError:
+            self.unrouted["not RMCP"] += 1
+            return
+        if rmcp_class != RmcpClass.IPMI or auth_type != AuthType.RMCP_PLUS:
+            self.unrouted["not an RMCP+ packet"] += 1
+            return
+        if sid == 0:
+            if len(data) < PRE_SESSION_SID_M_AT + 4:
+                self.unrouted["truncated pre-session packet"] += 1
+                return
+            sid = int.from_bytes(data[PRE_SESSION_SID_M_AT : PRE_SESSION_SID_M_AT + 4], "little")
+        conn = self._by_sid.get(sid)
+        if conn is None:
+            self.unrouted["unknown session ID"] += 1
+            return
+        if (addr[0], addr[1]) != conn.addr:
+            self.unrouted["session ID from another address"] += 1
+            return
+        conn.session.receive_datagram(data, self.loop.time())
+        self.service(conn)
+
+    # ------------------------------------------------------------------ pumping
+    def service(self, conn: Connection) -> None:
+        """Send what the session has to send, dispatch its events, and update its deadline."""
+        session = conn.session
+        transport = self.transport
+        datagrams = session.datagrams_to_send(self.loop.time())
+        if transport is not None:
+            for datagram in datagrams:
+                transport.sendto(datagram, conn.addr)
+            self.datagrams_sent += len(datagrams)
+        conn._dispatch()
+        if self._by_sid.get(session.sid_m) is conn:
+            self._timers.set(session.sid_m, session.get_timer())
+        self._arm()
+
+    def _arm(self) -> None:
+        earliest = self._timers.earliest()
+        if earliest == self._timer_at:
+            return
+        if self._timer is not None and self._timer_at is not None and earliest is not None \
+                and self._timer_at <= earliest:
+            return  # the armed timer fires first; it re-arms for the rest
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+            self._timer_at = None
+        if earliest is not None:
+            self._timer = self.loop.call_at(earliest, self._on_timer)
+            self._timer_at = earliest
+            self.timer_arms += 1
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._timer_at = None
+        now = self.loop.time()
+        for sid_m in self._timers.pop_due(now):
+            conn = self._by_sid.get(sid_m)
+            if conn is not None:
+                conn.session.handle_timer(now)
+                self.service(conn)
+        self._arm()

@@ -1,0 +1,66 @@
+"""One deadline heap for every session on an endpoint, and a single armed loop timer.
+
+Sessions report their next deadline through ``get_timer()``; the heap keeps (deadline, key) entries with lazy
+invalidation (an entry whose deadline is no longer the key's current one is skipped when popped), so changing a
+deadline is O(log n) and nothing is ever searched. The owner arms ONE ``loop.call_at`` for the earliest entry.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+
+class DeadlineHeap(Generic[K]):
+    """Deadlines by key; ``pop_due(now)`` returns the keys whose deadline has passed."""
+
+    __slots__ = ("_heap", "_current", "_counter")
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, K]] = []
+        self._current: dict[K, float] = {}
+        self._counter = 0  # tie-breaker: keys need not be orderable
+
+    def __len__(self) -> int:
+        return len(self._current)
+
+    def set(self, key: K, deadline: float | None) -> None:
+        """Set (or clear, with None) the deadline of ``key``."""
+        if deadline is None:
+            self._current.pop(key, None)
+            return
+        if self._current.get(key) == deadline:
+            return
+        self._current[key] = deadline
+        self._counter += 1
+        heapq.heappush(self._heap, (deadline, self._counter, key))
+        if len(self._heap) > 2 * len(self._current) + 64:
+            self._compact()
+
+    def earliest(self) -> float | None:
+        """The earliest live deadline, dropping stale entries on the way."""
+        heap = self._heap
+        while heap:
+            deadline, _, key = heap[0]
+            if self._current.get(key) == deadline:
+                return deadline
+            heapq.heappop(heap)
+        return None
+
+    def pop_due(self, now: float) -> list[K]:
+        """Remove and return every key whose deadline is at or before ``now``."""
+        due: list[K] = []
+        heap = self._heap
+        while heap and heap[0][0] <= now:
+            deadline, _, key = heapq.heappop(heap)
+            if self._current.get(key) == deadline:
+                del self._current[key]
+                due.append(key)
+        return due
+
+    def _compact(self) -> None:
+        self._heap = [e for e in self._heap if self._current.get(e[2]) == e[0]]
+        heapq.heapify(self._heap)
