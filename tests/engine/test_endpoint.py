@@ -1,0 +1,222 @@
+"""The engine on real loopback sockets, with the in-memory BmcSession core behind ``BmcEndpoint``."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ipmifast.engine.endpoint import Endpoint
+from ipmifast.engine.loop import new_event_loop, run
+from ipmifast.engine.server import BmcEndpoint
+from ipmifast.errors import BadPasswordError, ConnectionTimeout
+from ipmifast.proto.bmc import BmcConfig, BmcSession, BmcUser
+from ipmifast.proto.events import RequestReceived
+from ipmifast.proto.session import SessionConfig
+
+CONFIG = BmcConfig(guid=bytes(range(16)), users=(BmcUser(b"admin", b"ipmifast"),))
+DEVICE_ID = bytes.fromhex("20810215020100794f0001010000000000")
+PORT = 9700
+
+
+def handler(session: BmcSession, rq: RequestReceived) -> tuple[int, bytes]:
+    if (rq.netfn, rq.cmd) == (0x06, 0x01):
+        return 0, DEVICE_ID
+    if (rq.netfn, rq.cmd) == (0x2E, 0x01):  # echo, tagged with the BMC's session ID
+        return 0, session.sid_c.to_bytes(4, "little") + rq.data
+    return 0xC1, b""
+
+
+def client_config(**kw: Any) -> SessionConfig:
+    base: dict[str, Any] = dict(username=b"admin", password=b"ipmifast", cipher_suite=3, timeout=0.5, retries=6)
+    base.update(kw)
+    return SessionConfig(**base)
+
+
+def address(i: int) -> str:
+    return f"127.77.{1 + i // 250}.{1 + i % 250}"
+
+
+class BmcFleetThread:
+    """BmcEndpoints on their own event loop in a thread, so the client loop's timers can be counted alone."""
+
+    def __init__(self, count: int, drop: float = 0.0, duplicate: float = 0.0) -> None:
+        self.count = count
+        self.drop = drop
+        self.duplicate = duplicate
+        self.loop = new_event_loop("asyncio")
+        self.endpoints: list[BmcEndpoint] = []
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self._start())
+        finally:
+            self._ready.set()
+        self.loop.run_forever()
+
+    async def _start(self) -> None:
+        rnd = random.Random(7)
+        for i in range(self.count):
+            ep = await BmcEndpoint.create(address(i), PORT, CONFIG, handler, max_sessions=4)
+            if self.drop or self.duplicate:
+                assert ep.transport is not None
+                ep.transport = LossyTransport(ep.transport, rnd, self.drop, self.duplicate)  # type: ignore[assignment]
+            self.endpoints.append(ep)
+
+    def __enter__(self) -> BmcFleetThread:
+        self._thread.start()
+        assert self._ready.wait(60)
+        assert len(self.endpoints) == self.count, "the BMC endpoints did not all start"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        async def stop() -> None:
+            for ep in self.endpoints:
+                ep.close()
+            await asyncio.sleep(0.05)  # let the transports really close their sockets
+            self.loop.stop()
+
+        asyncio.run_coroutine_threadsafe(stop(), self.loop)
+        self._thread.join(10)
+        self.loop.close()
+
+
+class LossyTransport:
+    def __init__(self, inner: asyncio.DatagramTransport, rnd: random.Random, drop: float, duplicate: float) -> None:
+        self.inner, self.rnd, self.drop, self.duplicate = inner, rnd, drop, duplicate
+
+    def sendto(self, data: bytes, addr: Any) -> None:
+        if self.rnd.random() < self.drop:
+            return
+        self.inner.sendto(data, addr)
+        if self.rnd.random() < self.duplicate:
+            self.inner.sendto(data, addr)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.fixture(params=["uvloop", "asyncio"])
+def loop_kind(request: pytest.FixtureRequest) -> Iterator[str]:
+    yield str(request.param)
+
+
+async def one_session(endpoint: Endpoint, host: str, payload: bytes) -> bytes:
+    conn = endpoint.open(host, PORT, client_config())
+    await conn.established
+    rs = await conn.request(0x2E, 0x01, payload)
+    assert rs.cc == 0
+    await conn.close()
+    return rs.data
+
+
+def test_one_session_on_a_real_socket(loop_kind: str) -> None:
+    async def main() -> None:
+        bmc = await BmcEndpoint.create("127.77.0.1", PORT, CONFIG, handler)
+        endpoint = await Endpoint.create()
+        try:
+            conn = endpoint.open("127.77.0.1", PORT, client_config())
+            established = await conn.established
+            assert established.cipher_suite == 3 and established.privilege == 4
+            rs = await conn.request(0x06, 0x01)
+            assert rs.data == DEVICE_ID
+            await conn.close()
+            assert endpoint.sessions == 0 and not bmc.sessions  # both sides forgot the session
+        finally:
+            endpoint.close()
+            bmc.close()
+
+    run(main(), loop_kind)  # type: ignore[arg-type]
+
+
+def test_thousand_concurrent_sessions_to_thousand_addresses_one_timer(loop_kind: str) -> None:
+    n = 1000
+    with BmcFleetThread(n):
+
+        async def main() -> None:
+            loop = asyncio.get_running_loop()
+            endpoint = await Endpoint.create()
+            max_scheduled = 0
+            stop = False
+
+            async def watch() -> None:  # how many timers the client loop holds while 1000 sessions run
+                nonlocal max_scheduled
+                while not stop:
+                    max_scheduled = max(max_scheduled, len(getattr(loop, "_scheduled", [])))
+                    await asyncio.sleep(0.01)
+
+            watcher = asyncio.ensure_future(watch())
+            try:
+                results = await asyncio.gather(
+                    *(one_session(endpoint, address(i), i.to_bytes(2, "little")) for i in range(n))
+                )
+            finally:
+                stop = True
+                await watcher
+                endpoint.close()
+            assert [int.from_bytes(r[4:6], "little") for r in results] == list(range(n))
+            assert len({r[:4] for r in results}) == n  # n distinct BMC sessions
+            assert endpoint.sessions == 0
+            assert sum(endpoint.unrouted.values()) == 0
+            if loop_kind == "asyncio":  # uvloop keeps its timers in C: the engine's own count says the same
+                assert max_scheduled <= 3  # the engine's ONE timer + the watcher's sleep (+ one being cancelled)
+            assert endpoint.timer_arms < 20 * n
+
+        run(main(), loop_kind)  # type: ignore[arg-type]
+
+
+def test_loss_and_duplication_are_survived() -> None:
+    n = 100
+    with BmcFleetThread(n, drop=0.15, duplicate=0.15):
+
+        async def main() -> None:
+            endpoint = await Endpoint.create()
+            try:
+                results = await asyncio.gather(
+                    *(one_session(endpoint, address(i), i.to_bytes(2, "little")) for i in range(n))
+                )
+            finally:
+                endpoint.close()
+            assert [int.from_bytes(r[4:6], "little") for r in results] == list(range(n))
+
+        run(main(), "asyncio")
+
+
+def test_unreachable_bmc_fails_fast_with_connection_timeout() -> None:
+    async def main() -> float:
+        endpoint = await Endpoint.create()
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        try:
+            conn = endpoint.open("127.77.250.250", PORT, client_config(timeout=0.2, retries=2))
+            with pytest.raises(ConnectionTimeout):
+                await conn.established
+        finally:
+            endpoint.close()
+        return loop.time() - start
+
+    elapsed = run(main(), "asyncio")
+    assert 0.6 <= elapsed < 2.0  # three tries of 0.2 s, not ipmitool's fixed seconds per host
+
+
+def test_wrong_password_is_bad_password_error() -> None:
+    async def main() -> None:
+        bmc = await BmcEndpoint.create("127.77.0.2", PORT, CONFIG, handler)
+        endpoint = await Endpoint.create()
+        try:
+            conn = endpoint.open("127.77.0.2", PORT, client_config(password=b"wrong"))
+            with pytest.raises(BadPasswordError):
+                await conn.established
+            assert endpoint.sessions == 0
+        finally:
+            endpoint.close()
+            bmc.close()
+
+    run(main(), "asyncio")
