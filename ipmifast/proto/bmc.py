@@ -75,10 +75,17 @@ class BmcConfig:
     idle_timeout: float = 60.0
     #: a half-open handshake is forgotten after this long (session-table exhaustion defence)
     handshake_timeout: float = 10.0
+    #: vendor bugs to EMULATE (for simulator profiles and the client's workaround tests), named after the
+    #: FreeIPMI workaround flag a client needs against them: intel20, supermicro20, sun20, integritycheckvalue
+    quirks: frozenset[str] = frozenset()
 
     def find_user(self, name: bytes, role: int) -> BmcUser | None:
         """RAKP 1 user lookup (Table 13-11): name-only, or name and privilege when bit 4 of the role is 0."""
         privilege = role & PRIVILEGE_MASK
+        if "intel20" in self.quirks:  # Intel wants the name NUL-padded to 16 bytes, and only that
+            if len(name) != 16:
+                return None
+            name = name.rstrip(b"\0")
         for user in self.users:
             if user.name == name and user.enabled:
                 if role & NAME_ONLY_LOOKUP or privilege <= user.max_privilege:
@@ -129,6 +136,7 @@ class BmcSession(SessionBase):
         self.max_privilege = 0
         self.privilege = 0
         self._role = 0
+        self._username = b""
         self._r_m = b""
         self._r_c = b""
         self._sik = b""
@@ -300,13 +308,17 @@ class BmcSession(SessionBase):
             return
         self.user = user
         self._role = rq.role
+        self._username = rq.username
         self._r_m = rq.r_m
         self._r_c = self._rng(16)
-        kuid = rakp.pad_password(user.password)
+        kuid = self._kuid()
         auth = self.suite.auth
         auth_code = rakp.rakp2_auth_code(
             auth, kuid, self.sid_m, self.sid_c, self._r_m, self._r_c, self.config.guid, rq.role, rq.username
         )
+        quirks = self.config.quirks
+        if "supermicro20" in quirks or ("sun20" in quirks and auth == AuthAlgorithm.RAKP_HMAC_SHA1):
+            auth_code += b"\0"  # the length bug these BMCs have
         kg = rakp.pad_password(self.config.kg) if self.config.kg else kuid
         self._sik = rakp.session_integrity_key(auth, kg, self._r_m, self._r_c, rq.role, rq.username)
         self._answer_handshake(payload, PayloadType.RAKP_2, rakp.encode_rakp2(
@@ -323,15 +335,20 @@ class BmcSession(SessionBase):
             self._fail_quietly(f"the console aborted the handshake: RAKP 3 status 0x{rq.status:02x}")
             return
         assert self.user is not None
-        kuid = rakp.pad_password(self.user.password)
+        kuid = self._kuid()
         auth = self.suite.auth
-        expected = rakp.rakp3_auth_code(auth, kuid, self._r_c, self.sid_m, self._role, self.user.name)
+        expected = rakp.rakp3_auth_code(auth, kuid, self._r_c, self.sid_m, self._role, self._username)
         if not hmac.compare_digest(expected, rq.auth_code):
             self._answer_handshake(payload, PayloadType.RAKP_4, rakp.encode_rakp4(
                 rakp.Rakp4(rq.message_tag, RmcpPlusStatus.INVALID_INTEGRITY_CHECK_VALUE, self.sid_m, b"")))
             self._fail_quietly("RAKP 3 HMAC does not verify (wrong password)")
             return
-        icv = rakp.rakp4_icv(auth, self._sik, self._r_m, self.sid_c, self.config.guid)
+        icv_auth: int = auth
+        if "intel20" in self.config.quirks:  # Intel hashes the ICV with the integrity algorithm's hash
+            icv_auth = {0: 0, 1: 1, 2: 2, 4: 3}.get(self.suite.integrity, auth)
+        icv = rakp.rakp4_icv(icv_auth, self._sik, self._r_m, self.sid_c, self.config.guid)
+        if not icv and "integritycheckvalue" in self.config.quirks:
+            icv = self._rng(12)  # an ICV where cipher suite 0 has none (Supermicro X8DTG/X8DTU)
         self._answer_handshake(payload, PayloadType.RAKP_4, rakp.encode_rakp4(
             rakp.Rakp4(rq.message_tag, RmcpPlusStatus.NO_ERRORS, self.sid_m, icv)))
         k1 = rakp.derive_k1(auth, self._sik)
@@ -393,6 +410,13 @@ class BmcSession(SessionBase):
     # ------------------------------------------------------------------ helpers
     def _peer_session_id(self) -> int:
         return self.sid_m
+
+    def _kuid(self) -> bytes:
+        assert self.user is not None
+        password = self.user.password
+        if "intel20" in self.config.quirks and self.suite.auth == AuthAlgorithm.RAKP_HMAC_MD5:
+            password = password[:16]
+        return rakp.pad_password(password)
 
     def _close(self, reason: str) -> None:
         self.state = BmcState.CLOSED

@@ -62,15 +62,24 @@ from ipmifast.proto.events import (
 )
 from ipmifast.proto.sol import SolWindow
 
-#: Workaround flags understood by the core, named as FreeIPMI names them (see docs and quirks.md).
+#: Workaround flags understood by the RMCP+ session, named as FreeIPMI names them (``-W``; quirks.md).
 KNOWN_QUIRKS = frozenset(
     {
-        "nochecksumcheck",  # do not verify IPMI message checksums in responses
-        "integritycheckvalue",  # cipher suite 0: accept a non-empty RAKP 4 integrity check value
+        "authcap",  # skip the pre-session capability checks (used by the engine's Get Channel Auth Caps probe)
+        "nochecksumcheck",  # do not verify IPMI message checksums in responses (Supermicro X9)
+        "integritycheckvalue",  # cipher suite 0: accept a non-empty RAKP 4 integrity check value (Supermicro X8)
         "opensesspriv",  # always in effect: the privilege is sent in Open Session too (OpenIPMI, Sun, Supermicro)
-        "authcap",  # accept BMCs that misreport capabilities (used by the engine's pre-session probe)
+        "intel20",  # Intel SE7520AF2: NUL-padded 16-byte user name in RAKP; HMAC-MD5 keys from a password cut to
+        #             16 bytes; RAKP 4 ICV hashed with the integrity algorithm; Open Session privilege echoed
+        "supermicro20",  # Supermicro H8QME (Peppercon): RAKP 2 auth code one byte too long
+        "sun20",  # Sun Fire 4100 / ILOM: RAKP 2 HMAC-SHA1 auth code one byte too long; implies opensesspriv
     }
 )
+
+#: RAKP 2 auth code length per authentication algorithm, for the supermicro20/sun20 trimming
+_AUTH_CODE_LEN = {0: 0, 1: 20, 2: 16, 3: 32}
+#: intel20: the hash an Intel BMC uses for the RAKP 4 ICV, by integrity algorithm (FreeIPMI ipmiconsole_checks.c)
+_INTEL20_ICV_AUTH = {0: 0, 1: 1, 2: 2, 4: 3}
 
 _STATUS_ERRORS: dict[int, type[AuthenticationError]] = {
     RmcpPlusStatus.INVALID_AUTHENTICATION_ALGORITHM: CipherSuiteUnavailable,
@@ -190,7 +199,13 @@ class ClientSession(SessionBase):
         self._r_c = b""
         self._guid_c = b""
         self._sik = b""
-        self._kuid = rakp.pad_password(config.password)
+        quirks = config.quirks
+        password = config.password
+        if "intel20" in quirks and self.suite.auth == AuthAlgorithm.RAKP_HMAC_MD5:
+            password = password[:16]  # the BMC keys HMAC-MD5 with at most 16 bytes of password
+        self._kuid = rakp.pad_password(password)
+        # the user name as it goes in RAKP 1 and in every HMAC (intel20: NUL-padded to 16 bytes)
+        self._username = config.username.ljust(16, b"\0") if "intel20" in quirks else config.username
         self._rq_seq = 0
         self._queue: deque[_Pending] = deque()
         self._inflight: _Pending | None = None
@@ -374,11 +389,16 @@ class ClientSession(SessionBase):
         if rs.sid_c == 0:
             self._fail(RemoteProtocolError("BMC assigned managed system session ID 0"))
             return
+        if "intel20" in self.config.quirks and rs.max_privilege != self.config.privilege:
+            self._fail(PrivilegeUnavailable(
+                f"the BMC offers privilege {rs.max_privilege}, not the {self.config.privilege} requested"
+            ))
+            return
         self.sid_c = rs.sid_c
         self._r_m = self._rng(16)
         self._tag = (self._tag + 1) & 0xFF
         payload = rakp.encode_rakp1(
-            rakp.Rakp1(self._tag, self.sid_c, self._r_m, self._role(), self.config.username)
+            rakp.Rakp1(self._tag, self.sid_c, self._r_m, self._role(), self._username)
         )
         self._handshake_tries = 0
         self._send_handshake(PayloadType.RAKP_1, payload, now)
@@ -397,9 +417,15 @@ class ClientSession(SessionBase):
             return
         auth = self.suite.auth
         expected = rakp.rakp2_auth_code(
-            auth, self._kuid, self.sid_m, self.sid_c, self._r_m, rs.r_c, rs.guid_c, self._role(), self.config.username
+            auth, self._kuid, self.sid_m, self.sid_c, self._r_m, rs.r_c, rs.guid_c, self._role(), self._username
         )
-        if not _equal(expected, rs.auth_code):
+        auth_code = rs.auth_code
+        quirks = self.config.quirks
+        if ("supermicro20" in quirks or ("sun20" in quirks and auth == AuthAlgorithm.RAKP_HMAC_SHA1)) and len(
+            auth_code
+        ) == _AUTH_CODE_LEN[auth] + 1:
+            auth_code = auth_code[:-1]  # the BMC sends one byte too many
+        if not _equal(expected, auth_code):
             self._fail(BadPasswordError(
                 "RAKP 2 HMAC does not verify: wrong password for this user (or wrong user name with name-only lookup)"
             ))
@@ -407,8 +433,8 @@ class ClientSession(SessionBase):
         self._r_c = rs.r_c
         self._guid_c = rs.guid_c
         kg = rakp.pad_password(self.config.kg) if self.config.kg else self._kuid
-        self._sik = rakp.session_integrity_key(auth, kg, self._r_m, self._r_c, self._role(), self.config.username)
-        auth_code = rakp.rakp3_auth_code(auth, self._kuid, self._r_c, self.sid_m, self._role(), self.config.username)
+        self._sik = rakp.session_integrity_key(auth, kg, self._r_m, self._r_c, self._role(), self._username)
+        auth_code = rakp.rakp3_auth_code(auth, self._kuid, self._r_c, self.sid_m, self._role(), self._username)
         payload = rakp.encode_rakp3(rakp.Rakp3(self._tag, RmcpPlusStatus.NO_ERRORS, self.sid_c, auth_code))
         self._handshake_tries = 0
         self._send_handshake(PayloadType.RAKP_3, payload, now)
@@ -431,7 +457,13 @@ class ClientSession(SessionBase):
             self._drop("RAKP 4 for another console session ID")
             return
         auth = self.suite.auth
-        expected = rakp.rakp4_icv(auth, self._sik, self._r_m, self.sid_c, self._guid_c)
+        icv_auth: int = auth
+        if "intel20" in self.config.quirks:
+            if self.suite.integrity not in _INTEL20_ICV_AUTH:
+                self._fail(CipherSuiteUnavailable("intel20: RAKP 4 of this BMC with MD5-128 integrity is unknown"))
+                return
+            icv_auth = _INTEL20_ICV_AUTH[self.suite.integrity]
+        expected = rakp.rakp4_icv(icv_auth, self._sik, self._r_m, self.sid_c, self._guid_c)
         if auth == AuthAlgorithm.RAKP_NONE and "integritycheckvalue" in self.config.quirks:
             expected = rs.auth_code  # the BMC sends an ICV where the spec says none; ignore its value
         if not _equal(expected, rs.auth_code):

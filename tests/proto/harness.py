@@ -130,15 +130,18 @@ def make_pair(
     bmc_kg: bytes | None = None,
     seed: int = 1,
     retries: int = 3,
+    quirks: frozenset[str] = frozenset(),
+    bmc_quirks: frozenset[str] = frozenset(),
     **link: float,
 ) -> Link:
     config = SessionConfig(
-        username=username, password=password, cipher_suite=cipher_suite, privilege=privilege, kg=kg, retries=retries
+        username=username, password=password, cipher_suite=cipher_suite, privilege=privilege, kg=kg, retries=retries,
+        quirks=quirks,
     )
     client = ClientSession(config, seeded_rng(seed))
-    bmc_config = BmcConfig(guid=GUID, users=USERS, kg=bmc_kg)
+    bmc_config = BmcConfig(guid=GUID, users=USERS, kg=bmc_kg, quirks=bmc_quirks)
     if bmc_suites is not None:
-        bmc_config = BmcConfig(guid=GUID, users=USERS, cipher_suites=bmc_suites, kg=bmc_kg)
+        bmc_config = BmcConfig(guid=GUID, users=USERS, cipher_suites=bmc_suites, kg=bmc_kg, quirks=bmc_quirks)
     bmc = BmcSession(bmc_config, sid_c=0x0200 + seed % 0x100 + 1, rng=seeded_rng(seed + 1000), now=0.0)
     pair = Link(client, bmc, seed=seed, **link)
     client.connect(0.0)
