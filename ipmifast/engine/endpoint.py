@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -39,13 +39,17 @@ Address = tuple[str, int]
 class Connection:
     """One RMCP+ session on an ``Endpoint``: await ``established``, ``request()`` and ``close()``."""
 
-    __slots__ = ("endpoint", "session", "addr", "established", "closed", "_waiters", "on_sol_data", "__weakref__")
+    __slots__ = (
+        "endpoint", "session", "addr", "session_id", "established", "closed", "_waiters", "on_sol_data", "__weakref__"
+    )
 
-    def __init__(self, endpoint: Endpoint, session: ClientSession, addr: Address) -> None:
+    def __init__(self, endpoint: Endpoint, session: ClientSession, addr: Address, session_id: int) -> None:
         loop = endpoint.loop
         self.endpoint = endpoint
         self.session = session
         self.addr = addr
+        #: our SIDm, unique on the endpoint's socket
+        self.session_id = session_id
         self.established: asyncio.Future[SessionEstablished] = loop.create_future()
         self.closed: asyncio.Future[str] = loop.create_future()
         self._waiters: dict[int, asyncio.Future[ResponseReceived]] = {}
@@ -91,6 +95,7 @@ class Connection:
             elif isinstance(event, SessionEstablished):
                 if not self.established.done():
                     self.established.set_result(event)
+                self.endpoint._handshake_over(self)
             elif isinstance(event, SolDataReceived):
                 if self.on_sol_data is not None:
                     self.on_sol_data(event.data)
@@ -116,9 +121,16 @@ class Connection:
 class Endpoint(asyncio.DatagramProtocol):
     """The engine's socket: create with ``await Endpoint.create()``."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, rng: Callable[[int], bytes] = os.urandom) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, rng: Callable[[int], bytes] = os.urandom, max_handshakes: int = 512
+    ) -> None:
         self.loop = loop
         self.rng = rng
+        #: at most this many sessions in their handshake at once; more wait their turn (a burst of RAKP at
+        #: 10,000 BMCs would otherwise overflow socket buffers and time out by itself)
+        self.max_handshakes = max_handshakes
+        self._handshaking: set[Connection] = set()
+        self._waiting: deque[Connection] = deque()
         self.transport: asyncio.DatagramTransport | None = None
         self._by_sid: dict[int, Connection] = {}
         self._timers: DeadlineHeap[int] = DeadlineHeap()
@@ -132,7 +144,7 @@ class Endpoint(asyncio.DatagramProtocol):
 
     @classmethod
     async def create(
-        cls, local_addr: Address = ("0.0.0.0", 0), rng: Callable[[int], bytes] = os.urandom
+        cls, local_addr: Address = ("0.0.0.0", 0), rng: Callable[[int], bytes] = os.urandom, max_handshakes: int = 512
     ) -> Endpoint:
         loop = asyncio.get_running_loop()
         family = socket.AF_INET6 if ":" in local_addr[0] else socket.AF_INET
@@ -144,7 +156,7 @@ class Endpoint(asyncio.DatagramProtocol):
                 pass
         sock.bind(local_addr)
         sock.setblocking(False)
-        _, protocol = await loop.create_datagram_endpoint(lambda: cls(loop, rng), sock=sock)
+        _, protocol = await loop.create_datagram_endpoint(lambda: cls(loop, rng, max_handshakes), sock=sock)
         return protocol
 
     def now(self) -> float:
@@ -163,17 +175,33 @@ class Endpoint(asyncio.DatagramProtocol):
             sid_m = int.from_bytes(self.rng(4), "little")
             if sid_m and sid_m not in self._by_sid:
                 break
-        conn = Connection(self, session, (host, port))
+        conn = Connection(self, session, (host, port), sid_m)
         self._by_sid[sid_m] = conn
-        session.connect(self.now(), sid_m=sid_m)
-        self.service(conn)
+        if len(self._handshaking) < self.max_handshakes:
+            self._start(conn)
+        else:
+            self._waiting.append(conn)
         return conn
 
+    def _start(self, conn: Connection) -> None:
+        self._handshaking.add(conn)
+        conn.session.connect(self.now(), sid_m=conn.session_id)
+        self.service(conn)
+
+    def _handshake_over(self, conn: Connection) -> None:
+        self._handshaking.discard(conn)
+        while self._waiting and len(self._handshaking) < self.max_handshakes:
+            waiting = self._waiting.popleft()
+            if self._by_sid.get(waiting.session_id) is waiting:
+                self._start(waiting)
+
     def forget(self, conn: Connection) -> None:
-        sid_m = conn.session.sid_m
+        sid_m = conn.session_id
         if self._by_sid.get(sid_m) is conn:
             del self._by_sid[sid_m]
             self._timers.set(sid_m, None)
+        if conn in self._handshaking:
+            self._handshake_over(conn)
 
     def close(self) -> None:
         if self._timer is not None:
@@ -232,8 +260,8 @@ class Endpoint(asyncio.DatagramProtocol):
                 transport.sendto(datagram, conn.addr)
             self.datagrams_sent += len(datagrams)
         conn._dispatch()
-        if self._by_sid.get(session.sid_m) is conn:
-            self._timers.set(session.sid_m, session.get_timer())
+        if self._by_sid.get(conn.session_id) is conn:
+            self._timers.set(conn.session_id, session.get_timer())
         self._arm()
 
     def _arm(self) -> None:

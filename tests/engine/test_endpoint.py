@@ -220,3 +220,30 @@ def test_wrong_password_is_bad_password_error() -> None:
             bmc.close()
 
     run(main(), "asyncio")
+
+
+def test_handshake_cap_queues_the_rest() -> None:
+    n = 60
+    with BmcFleetThread(n):
+
+        async def main() -> None:
+            endpoint = await Endpoint.create(max_handshakes=8)
+            most = 0
+            original = endpoint._start
+
+            def counting_start(conn):  # type: ignore[no-untyped-def]
+                nonlocal most
+                original(conn)
+                most = max(most, len(endpoint._handshaking))
+
+            endpoint._start = counting_start  # type: ignore[method-assign]
+            try:
+                results = await asyncio.gather(
+                    *(one_session(endpoint, address(i), i.to_bytes(2, "little")) for i in range(n))
+                )
+            finally:
+                endpoint.close()
+            assert len(results) == n
+            assert most == 8  # never more than the cap in the handshake at once, and the cap was used
+
+        run(main(), "asyncio")
