@@ -428,6 +428,8 @@ cdef class SessionCipher:
         cdef unsigned char zero_iv[AES_BLOCK]
         if self._ready:
             raise TypeError("SessionCipher is already initialised")
+        self._kind = HASH_NONE
+        self._md5_128 = False
         if integrity == 0:
             self.auth_code_len = 0
         elif integrity == 1:
@@ -506,7 +508,7 @@ cdef class SessionCipher:
 
         ``payload_type`` is the bare type (0..3Fh, not OEM explicit); bit 7 / bit 6 are set here when this
         cipher encrypts / authenticates. ``iv`` (16 bytes, the caller's randomness) is used only when
-        encrypting.
+        encrypting, and may be None otherwise.
         """
         cdef int ptype
         if not PyLong_CheckExact(payload_type):

@@ -90,28 +90,38 @@ def hmac_digest(algorithm: int, key: bytes, data: bytes) -> bytes:
 
     ``algorithm`` is 1 (HMAC-SHA1), 2 (HMAC-MD5) or 3 (HMAC-SHA256); others raise LocalProtocolError.
     """
+    _need_bytes(key, data)
     name = _HMAC_HASH.get(algorithm)
     if name is None:
         raise LocalProtocolError(f"no HMAC for authentication algorithm {algorithm}")
-    return hmac.new(bytes(key), bytes(data), name).digest()
+    return hmac.new(key, data, name).digest()
 
 
 def aes_cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
     """AES-128 in CBC mode without padding (§13.29; RFC 3602). ``data`` must be whole 16-byte blocks."""
+    _need_bytes(key, iv, data)
     _check_aes_args(key, iv)
     if len(data) % AES_BLOCK:
         raise LocalProtocolError(f"AES-CBC plaintext of {len(data)} bytes is not a multiple of {AES_BLOCK}")
-    encryptor = Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv))).encryptor()
-    return encryptor.update(bytes(data)) + encryptor.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return encryptor.update(data) + encryptor.finalize()
 
 
 def aes_cbc_decrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
     """Inverse of :func:`aes_cbc_encrypt`. A ciphertext that is not whole blocks raises DecodeError."""
+    _need_bytes(key, iv, data)
     _check_aes_args(key, iv)
     if len(data) % AES_BLOCK:
         raise DecodeError(f"AES-CBC ciphertext of {len(data)} bytes is not a multiple of {AES_BLOCK}")
-    decryptor = Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv))).decryptor()
-    return decryptor.update(bytes(data)) + decryptor.finalize()
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    return decryptor.update(data) + decryptor.finalize()
+
+
+def _need_bytes(*values: object) -> None:
+    """The compiled module takes ``bytes`` only (no bytearray, memoryview or None); so does the reference."""
+    for value in values:
+        if not isinstance(value, bytes):
+            raise TypeError(f"expected bytes, not {type(value).__name__}")
 
 
 def _check_aes_args(key: bytes, iv: bytes) -> None:
@@ -124,7 +134,7 @@ def _check_aes_args(key: bytes, iv: bytes) -> None:
 def _md2(data: bytes) -> bytes:
     """MD2 (RFC 1319, with the published erratum: the checksum step XORs into C[j])."""
     pad = 16 - len(data) % 16
-    message = bytes(data) + bytes((pad,)) * pad
+    message = data + bytes((pad,)) * pad
     checksum = bytearray(16)
     last = 0
     for block in range(0, len(message), 16):
@@ -159,15 +169,16 @@ def auth_code_v15(auth_type: int, password: bytes, session_id: int, msg: bytes, 
     NONE gives b"", PASSWORD the padded password, MD5 and MD2 the hash of
     ``pw16 ‖ session_id (LE) ‖ msg ‖ session_seq (LE) ‖ pw16``.
     """
+    _need_bytes(password, msg)
     session_id, session_seq = _u32(session_id), _u32(session_seq)
     if len(password) > V15_PASSWORD_LEN:
         raise LocalProtocolError(f"IPMI v1.5 passwords are at most {V15_PASSWORD_LEN} bytes")
     if auth_type == AuthType.NONE:
         return b""
-    pw16 = bytes(password).ljust(V15_PASSWORD_LEN, b"\x00")
+    pw16 = password.ljust(V15_PASSWORD_LEN, b"\x00")
     if auth_type == AuthType.PASSWORD:
         return pw16
-    data = pw16 + struct.pack("<I", session_id) + bytes(msg) + struct.pack("<I", session_seq) + pw16
+    data = pw16 + struct.pack("<I", session_id) + msg + struct.pack("<I", session_seq) + pw16
     if auth_type == AuthType.MD5:
         return hashlib.md5(data).digest()
     if auth_type == AuthType.MD2:
@@ -188,6 +199,7 @@ class SessionCipher:
     def __init__(
         self, integrity: int, confidentiality: int, k1: bytes = b"", k2: bytes = b"", password: bytes = b""
     ) -> None:
+        _need_bytes(k1, k2, password)
         self._hash: Any = None
         self._password = b""
         if integrity == IntegrityAlgorithm.NONE:
@@ -196,12 +208,12 @@ class SessionCipher:
             name, key_len, self._auth_code_len = _HMAC_INTEGRITY[integrity]
             if len(k1) < key_len:
                 raise LocalProtocolError(f"integrity algorithm {integrity} needs a K1 of {key_len} bytes")
-            self._hash = hmac.new(bytes(k1[:key_len]), digestmod=name)
+            self._hash = hmac.new(k1[:key_len], digestmod=name)
         elif integrity == IntegrityAlgorithm.MD5_128:
             if len(password) > MAX_V20_PASSWORD_LEN:
                 raise LocalProtocolError(f"RMCP+ passwords are at most {MAX_V20_PASSWORD_LEN} bytes")
             self._auth_code_len = _MD5_128_AUTH_CODE_LEN
-            self._password = bytes(password).ljust(MAX_V20_PASSWORD_LEN, b"\x00")
+            self._password = password.ljust(MAX_V20_PASSWORD_LEN, b"\x00")
             self._hash = hashlib.md5(self._password)
         else:
             raise LocalProtocolError(f"unsupported integrity algorithm {integrity}")
@@ -210,7 +222,7 @@ class SessionCipher:
         elif confidentiality == ConfidentialityAlgorithm.AES_CBC_128:
             if len(k2) < _AES_KEY_LEN:
                 raise LocalProtocolError(f"AES-CBC-128 needs a K2 of at least {_AES_KEY_LEN} bytes")
-            self._encryptor_key = bytes(k2[:_AES_KEY_LEN])
+            self._encryptor_key = k2[:_AES_KEY_LEN]
         else:
             raise LocalProtocolError(f"unsupported confidentiality algorithm {confidentiality}")
         self._integrity = int(integrity)
@@ -239,19 +251,24 @@ class SessionCipher:
         digest: bytes = h.digest()
         return digest[: self._auth_code_len]
 
-    def seal(self, payload_type: int, session_id: int, session_seq: int, payload: bytes, iv: bytes) -> bytes:
+    def seal(self, payload_type: int, session_id: int, session_seq: int, payload: bytes, iv: bytes | None) -> bytes:
         """Build the RMCP+ datagram carrying ``payload`` (Table 13-8), encrypted and authenticated as keyed.
 
         ``payload_type`` is the bare type (0..3Fh, not OEM explicit); bit 7 / bit 6 are set here when this
         cipher encrypts / authenticates. ``iv`` (16 bytes, the caller's randomness) is used only when
-        encrypting.
+        encrypting, and may be None otherwise.
         """
+        _need_bytes(payload)
+        if iv is not None:
+            _need_bytes(iv)
         payload_type = operator.index(payload_type)
         if not 0 <= payload_type <= PAYLOAD_TYPE_MASK or payload_type == PayloadType.OEM_EXPLICIT:
             raise LocalProtocolError(f"cannot seal payload type 0x{payload_type:02x}")
         session_id, session_seq = _u32(session_id), _u32(session_seq)
-        body = bytes(payload)
+        body = payload
         if self._confidentiality:
+            if iv is None:
+                raise TypeError("object of type 'NoneType' has no len()")
             if len(iv) != AES_BLOCK:
                 raise LocalProtocolError(f"AES-CBC IV must be {AES_BLOCK} bytes, not {len(iv)}")
             payload_type |= PAYLOAD_ENCRYPTED
@@ -260,8 +277,8 @@ class SessionCipher:
             plain = body + bytes(range(1, pad + 1)) + bytes((pad,))
             if AES_BLOCK + len(plain) > _MAX_PAYLOAD_LEN:
                 raise LocalProtocolError(f"payload of {len(body)} bytes is too long for RMCP+")
-            encryptor = Cipher(algorithms.AES(self._encryptor_key), modes.CBC(bytes(iv))).encryptor()
-            body = bytes(iv) + encryptor.update(plain) + encryptor.finalize()
+            encryptor = Cipher(algorithms.AES(self._encryptor_key), modes.CBC(iv)).encryptor()
+            body = iv + encryptor.update(plain) + encryptor.finalize()
         elif len(body) > _MAX_PAYLOAD_LEN:
             raise LocalProtocolError(f"payload of {len(body)} bytes is too long for RMCP+")
         if not self._auth_code_len:
@@ -289,7 +306,7 @@ class SessionCipher:
         payload is IV ‖ AES-CBC blocks whose confidentiality pad must read 01h 02h .. (Table 13-20). A
         packet with bit 6 clear must end with its payload. Everything else malformed raises DecodeError.
         """
-        data = bytes(data)
+        _need_bytes(data)
         size = len(data)
         if size < _OFFSET_PAYLOAD:
             raise DecodeError(f"RMCP+ datagram of {size} bytes is shorter than its header")

@@ -459,6 +459,28 @@ def test_integrity_pad_length_must_match_the_payload_length(mod: ModuleType) -> 
         assert cipher.open(forged) == (0x40, 1, 2, b"abcd")
 
 
+def test_inputs_are_bytes_only(mod: ModuleType) -> None:
+    """Both implementations take ``bytes``: a bytearray, memoryview or None is a TypeError."""
+    cipher = cipher_for(mod, 1, 1)
+    calls = [
+        lambda: cipher.open(bytearray(cipher.seal(0, 1, 2, b"x", bytes(16)))),
+        lambda: cipher.seal(0, 1, 2, bytearray(b"x"), bytes(16)),
+        lambda: cipher.seal(0, 1, 2, b"x", memoryview(bytes(16))),
+        lambda: cipher.seal(0, 1, 2, b"x", None),
+        lambda: cipher_for(mod, 1, 0).seal(0, 1, 2, b"x", bytearray(16)),
+        lambda: mod.SessionCipher(1, 0, bytearray(K1_32)),
+        lambda: mod.SessionCipher(0, 0, b"", b"", None),
+        lambda: mod.hmac_digest(1, bytearray(b"k"), b"d"),
+        lambda: mod.aes_cbc_encrypt(b"k" * 16, b"i" * 16, bytearray(16)),
+        lambda: mod.auth_code_v15(AuthType.MD5, b"pw", 1, bytearray(b"msg"), 2),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError):
+            call()
+    # no IV is needed without confidentiality
+    assert cipher_for(mod, 1, 0).seal(0, 1, 2, b"x", None) == cipher_for(mod, 1, 0).seal(0, 1, 2, b"x", b"")
+
+
 # --------------------------------------------------------------------------------------- tampering
 
 
