@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 sh scripts/setup.sh
 .venv/bin/python -m pytest -q "$@"
 IPMIFAST_PURE_PYTHON=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/proto/test_session.py
+# every benchmark runs once as a test, so bench/ cannot rot (timings: see README, Performance)
+.venv/bin/python -m pytest -q -p no:cacheprovider bench --benchmark-disable
