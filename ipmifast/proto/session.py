@@ -120,6 +120,9 @@ class SessionConfig:
     timeout: float = 1.0  # per try
     retries: int = 3  # retransmits after the first try
     set_privilege: bool = True
+    #: send a keep-alive (Get Device ID, as ipmitool does) after this many idle seconds, so the BMC does not
+    #: expire a long-lived session (its idle timeout is typically 60 s); None: never
+    keepalive: float | None = None
     quirks: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
@@ -137,6 +140,8 @@ class SessionConfig:
             raise LocalProtocolError(f"privilege level {self.privilege} is not 1-5")
         if self.timeout <= 0 or self.retries < 0:
             raise LocalProtocolError("timeout must be positive and retries not negative")
+        if self.keepalive is not None and self.keepalive <= 0:
+            raise LocalProtocolError("keepalive must be a positive number of seconds (or None)")
         unknown = set(self.quirks) - KNOWN_QUIRKS
         if unknown:
             raise LocalProtocolError(f"unknown workaround flag(s): {', '.join(sorted(unknown))}")
@@ -212,6 +217,7 @@ class ClientSession(SessionBase):
         self._handshake_payload: tuple[int, bytes] | None = None
         self._handshake_tries = 0
         self._deadline: float | None = None
+        self._last_activity = 0.0
         self._check_checksums = "nochecksumcheck" not in config.quirks
 
     # ------------------------------------------------------------------ public API (STYLE.md §2)
@@ -303,13 +309,26 @@ class ClientSession(SessionBase):
     def get_timer(self) -> float | None:
         """When ``handle_timer`` must next be called (None: no timer)."""
         if self.state is ClientState.ESTABLISHED:
-            return self._sol_timer(self._deadline)
+            return self._sol_timer(self._keepalive_timer())
         return self._deadline
+
+    def _keepalive_timer(self) -> float | None:
+        keepalive = self.config.keepalive
+        if keepalive is None or self._inflight is not None or self._queue:
+            return self._deadline
+        return self._last_activity + keepalive
 
     def handle_timer(self, now: float) -> None:
         """Retransmit or give up, as the deadline says."""
         if self.state is ClientState.ESTABLISHED:
             self._sol_handle_timer(now)
+            keepalive = self.config.keepalive
+            if (
+                keepalive is not None and self._inflight is None and not self._queue
+                and now >= self._last_activity + keepalive
+            ):
+                self._enqueue(NetFn.APP, AppCmd.GET_DEVICE_ID, b"", now, internal=True)
+                return
         if self._deadline is None or now < self._deadline:
             return
         if self.state in _HANDSHAKE:
@@ -481,7 +500,7 @@ class ClientSession(SessionBase):
                 NetFn.APP, AppCmd.SET_SESSION_PRIVILEGE_LEVEL, bytes([self.config.privilege]), now, internal=True
             )
         else:
-            self._establish()
+            self._establish(now)
 
     def _receive_session(self, data: bytes, now: float) -> None:
         opened = self._open(data)
@@ -503,6 +522,7 @@ class ClientSession(SessionBase):
             return
         self._inflight = None
         self._deadline = None
+        self._last_activity = now
         if p.internal:
             self._on_internal_response(p, rs.cc, rs.data, now)
         else:
@@ -519,7 +539,7 @@ class ClientSession(SessionBase):
                 return
             if data:
                 self.privilege = data[0] & 0x0F
-            self._establish()
+            self._establish(now)
         elif p.cmd == AppCmd.CLOSE_SESSION:
             self._finish(SessionClosed("closed"))
 
@@ -546,6 +566,7 @@ class ClientSession(SessionBase):
         self._outbox.append(self._seal(PayloadType.IPMI, msg))
         p.tries += 1
         self._deadline = now + self.config.timeout
+        self._last_activity = now
 
     def _timeout_inflight(self, now: float) -> None:
         p = self._inflight
@@ -577,7 +598,8 @@ class ClientSession(SessionBase):
             if value:
                 return value
 
-    def _establish(self) -> None:
+    def _establish(self, now: float) -> None:
+        self._last_activity = now
         self.state = ClientState.ESTABLISHED
         self._events.append(SessionEstablished(self.sid_m, self.sid_c, self.suite.id, self.privilege))
 

@@ -308,3 +308,32 @@ def test_name_only_lookup_off_uses_username_and_privilege() -> None:
     pair.run(pair.finished)
     # the role byte of RAKP 1 carries bit 4 = 0 and the BMC finds the user by name and privilege
     assert pair.of(SessionEstablished)
+
+
+def test_keepalive_keeps_an_idle_session_alive_past_the_bmc_idle_timeout() -> None:
+    from ipmifast.proto.bmc import BmcConfig, BmcSession
+    from ipmifast.proto.session import ClientSession
+
+    from .harness import GUID, USERS, Link
+
+    def pair(keepalive: float | None) -> Link:
+        client = ClientSession(SessionConfig(username=b"admin", password=b"ipmifast-admin", keepalive=keepalive),
+                               seeded_rng(5))
+        bmc = BmcSession(BmcConfig(guid=GUID, users=USERS, idle_timeout=60.0), 0x99, seeded_rng(6), 0.0)
+        link = Link(client, bmc)
+        client.connect(0.0)
+        link.run(link.finished)
+        assert link.of(SessionEstablished)
+        return link
+
+    kept = pair(keepalive=30.0)
+    kept.run(lambda: kept.now > 600, limit=700)  # ten idle minutes
+    assert kept.client.established and kept.bmc.state.name == "ACTIVE"
+    assert kept.executions == 0  # keep-alives (Get Device ID) are the session's own, not the application's
+    kept.client.request(COUNTER_NETFN, COUNTER_CMD, b"", kept.now)
+    kept.run(lambda: bool(kept.responses()))
+    assert kept.responses()
+
+    idle = pair(keepalive=None)
+    idle.run(lambda: any(isinstance(e, SessionClosed) for e in idle.bmc_events), limit=700)
+    assert idle.bmc.state.name == "CLOSED"  # the BMC expired it after 60 s
