@@ -5,6 +5,7 @@ The public API of the protocol core; see README.md.
 
 from __future__ import annotations
 
+from ipmifast.client import Bmc, Client, connect  # noqa: E402  (the API builds on the errors above)
 from ipmifast.errors import (
     AuthenticationError,
     BadPasswordError,
@@ -28,6 +29,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AuthenticationError",
+    "Bmc",
+    "Client",
+    "connect",
     "BadPasswordError",
     "CipherSuiteUnavailable",
     "CompletionCodeError",

@@ -1,0 +1,323 @@
+"""The Python API: ``async with ipmifast.connect(host, ...) as bmc`` and the synchronous ``ipmifast.Client``.
+
+Every session of a process's event loop shares that loop's one engine ``Endpoint`` (one UDP socket, one timer),
+so a script that opens 10,000 ``connect()`` at once uses one file descriptor.
+
+Behaviour users of other tools asked for:
+- no silent privilege fallback: ``privilege_fallback=True`` allows trying lower levels, and ``bmc.privilege``
+  says which one was granted;
+- a password longer than 16 bytes is an IPMI v2.0 20-byte password; longer than 20 is refused, never truncated;
+- keep-alive for long-lived sessions (``keepalive`` seconds, default 30) and automatic re-establishment when the
+  BMC dropped the session (``reconnect=True``; a request that was in flight is retried once on the new session
+  only when it is idempotent: see ``IDEMPOTENT``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import weakref
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from ipmifast.engine.endpoint import Connection, Endpoint
+from ipmifast.errors import (
+    CompletionCodeError,
+    IpmiError,
+    LocalProtocolError,
+    PrivilegeUnavailable,
+    SessionTimeout,
+)
+from ipmifast.proto.consts import Privilege
+from ipmifast.proto.events import ResponseReceived
+from ipmifast.proto.session import SessionConfig
+
+T = TypeVar("T")
+
+PRIVILEGES = {
+    "callback": Privilege.CALLBACK,
+    "user": Privilege.USER,
+    "operator": Privilege.OPERATOR,
+    "administrator": Privilege.ADMINISTRATOR,
+    "admin": Privilege.ADMINISTRATOR,
+    "oem": Privilege.OEM,
+}
+
+#: (netfn, cmd) of requests that may be sent again after a session was re-established (reads only)
+IDEMPOTENT = frozenset(
+    {
+        (0x06, 0x01), (0x06, 0x08), (0x06, 0x37), (0x06, 0x38), (0x06, 0x42), (0x06, 0x44), (0x06, 0x25),
+        (0x00, 0x00), (0x00, 0x01), (0x00, 0x09), (0x0C, 0x02), (0x0C, 0x22), (0x06, 0x46), (0x06, 0x43),
+        (0x0A, 0x20), (0x0A, 0x23), (0x0A, 0x40), (0x0A, 0x43), (0x0A, 0x10), (0x0A, 0x11), (0x04, 0x2D),
+    }
+)
+
+_endpoints: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Endpoint] = weakref.WeakKeyDictionary()
+
+
+async def default_endpoint() -> Endpoint:
+    """The running loop's shared engine endpoint (created on first use)."""
+    loop = asyncio.get_running_loop()
+    endpoint = _endpoints.get(loop)
+    if endpoint is None or endpoint.transport is None:
+        endpoint = await Endpoint.create()
+        _endpoints[loop] = endpoint
+    return endpoint
+
+
+def parse_privilege(privilege: str | int) -> int:
+    """``"administrator"``, ``"ADMIN"``, ``4`` or ``Privilege.ADMINISTRATOR`` → 4."""
+    if isinstance(privilege, str):
+        try:
+            return PRIVILEGES[privilege.lower()]
+        except KeyError:
+            raise LocalProtocolError(
+                f"unknown privilege level {privilege!r}: use callback, user, operator, administrator or oem"
+            ) from None
+    if not Privilege.CALLBACK <= int(privilege) <= Privilege.OEM:
+        raise LocalProtocolError(f"privilege level {privilege} is not 1-5")
+    return int(privilege)
+
+
+def _secret(value: str | bytes | None, what: str) -> bytes:
+    if value is None:
+        return b""
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+class Bmc:
+    """An open session to one BMC. Create with ``ipmifast.connect``."""
+
+    def __init__(self, host: str, port: int, config: SessionConfig, endpoint: Endpoint, reconnect: bool) -> None:
+        self.host = host
+        self.port = port
+        self.config = config
+        self.reconnect = reconnect
+        self._endpoint = endpoint
+        self._conn: Connection | None = None
+        #: how many times the session was re-established after the BMC dropped it
+        self.reconnects = 0
+
+    def __repr__(self) -> str:
+        return f"<Bmc {self.host}:{self.port} cipher suite {self.config.cipher_suite} privilege {self.privilege}>"
+
+    @property
+    def privilege(self) -> int:
+        """The privilege level the BMC granted to this session."""
+        return self._conn.session.privilege if self._conn is not None else 0
+
+    @property
+    def cipher_suite(self) -> int:
+        return self.config.cipher_suite
+
+    async def _open(self) -> None:
+        conn = self._endpoint.open(self.host, self.port, self.config)
+        try:
+            await conn.established
+        except BaseException:
+            if not conn.closed.done():
+                await conn.close()
+            raise
+        self._conn = conn
+
+    async def request(self, netfn: int, cmd: int, data: bytes = b"") -> ResponseReceived:
+        """One request in this session; the response whatever its completion code."""
+        conn = self._conn
+        if conn is None:
+            raise LocalProtocolError("the session is closed")
+        if conn.closed.done():  # the keep-alive failed or the BMC closed the session
+            if not self.reconnect:
+                raise SessionTimeout(f"the session to {self.host} was lost")
+            conn = await self._reopen(conn)
+        try:
+            return await conn.request(netfn, cmd, data)
+        except SessionTimeout:
+            if not self.reconnect:
+                raise
+        # no answer: the BMC may have dropped the session (reset, expiry). A new handshake tells: if it fails,
+        # its error (ConnectionTimeout...) is the answer; if it works, reads are repeated, writes are not.
+        conn = await self._reopen(conn)
+        if (netfn, cmd) not in IDEMPOTENT:
+            raise SessionTimeout(
+                f"no answer from {self.host} to netfn 0x{netfn:02x} cmd 0x{cmd:02x}; the session was "
+                "re-established but the command was not repeated (it may have taken effect)"
+            )
+        return await conn.request(netfn, cmd, data)
+
+    async def _reopen(self, old: Connection) -> Connection:
+        self._conn = None
+        if not old.closed.done():
+            asyncio.ensure_future(old.close())  # best effort: frees the slot if the BMC still has it
+        self.reconnects += 1
+        await self._open()
+        assert self._conn is not None
+        return self._conn
+
+    async def raw(self, netfn: int, cmd: int, data: bytes = b"") -> bytes:
+        """Send a raw request; return the response data (after the completion code).
+
+        Raises ``CompletionCodeError`` (with the spec's text) when the completion code is not zero.
+        """
+        response = await self.request(netfn, cmd, bytes(data))
+        if response.cc:
+            raise CompletionCodeError(netfn, cmd, response.cc)
+        return response.data
+
+    async def close(self) -> None:
+        """Close Session (retransmitted until answered)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await conn.close()
+
+    async def __aenter__(self) -> Bmc:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+
+class _Connecting:
+    """What ``connect()`` returns: await it, or use it as ``async with``."""
+
+    def __init__(self, make: Callable[[], Awaitable[Bmc]]) -> None:
+        self._make = make
+        self._bmc: Bmc | None = None
+
+    def __await__(self) -> Generator[Any, None, Bmc]:
+        return self._make().__await__()
+
+    async def __aenter__(self) -> Bmc:
+        self._bmc = await self._make()
+        return self._bmc
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._bmc is not None:
+            await self._bmc.close()
+
+
+def connect(
+    host: str,
+    *,
+    username: str | bytes = "",
+    password: str | bytes | None = None,
+    port: int = 623,
+    cipher_suite: int = 3,
+    privilege: str | int = "administrator",
+    kg: str | bytes | None = None,
+    interface: str = "lanplus",
+    quirks: Iterable[str] = (),
+    timeout: float = 1.0,
+    retries: int = 3,
+    privilege_fallback: bool = False,
+    keepalive: float | None = 30.0,
+    reconnect: bool = True,
+    endpoint: Endpoint | None = None,
+) -> _Connecting:
+    """Open an IPMI session to ``host``: ``async with ipmifast.connect(host, username=..., password=...) as bmc``.
+
+    ``timeout`` is per try and ``retries`` the retransmits after it (an unreachable BMC fails after
+    ``timeout * (retries + 1)`` seconds with ``ConnectionTimeout``).
+    """
+    if interface != "lanplus":
+        raise LocalProtocolError(f"interface {interface!r} is not supported yet (only 'lanplus')")
+    requested = parse_privilege(privilege)
+    base = dict(
+        username=_secret(username, "user name"),
+        password=_secret(password, "password"),
+        cipher_suite=cipher_suite,
+        kg=_secret(kg, "Kg") or None,
+        timeout=timeout,
+        retries=retries,
+        keepalive=keepalive,
+        quirks=frozenset(quirks),
+    )
+
+    async def make() -> Bmc:
+        ep = endpoint or await default_endpoint()
+        levels = [requested]
+        if privilege_fallback:
+            levels += [p for p in (Privilege.OPERATOR, Privilege.USER) if p < requested]
+        error: IpmiError | None = None
+        for level in levels:
+            bmc = Bmc(host, port, SessionConfig(privilege=level, **base), ep, reconnect)  # type: ignore[arg-type]
+            try:
+                await bmc._open()
+            except PrivilegeUnavailable as exc:
+                error = exc
+                continue
+            return bmc
+        assert error is not None
+        raise error
+
+    return _Connecting(make)
+
+
+class Client:
+    """Synchronous facade for scripts: ``with ipmifast.Client(host, username=..., password=...) as bmc:``.
+
+    Has the same methods as ``Bmc``, as plain calls. It runs a private event loop in a background thread.
+    """
+
+    def __init__(self, host: str, **options: Any) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name=f"ipmifast {host}", daemon=True)
+        self._thread.start()
+        try:
+            self._bmc: Bmc = self._run(connect(host, **options))
+        except BaseException:
+            self._stop()
+            raise
+
+    def _run(self, awaitable: Awaitable[T]) -> T:
+        async def wrapper() -> T:
+            return await awaitable
+
+        return asyncio.run_coroutine_threadsafe(wrapper(), self._loop).result()
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._bmc, name)
+        if not asyncio.iscoroutinefunction(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._run(attr(*args, **kwargs))
+
+        call.__name__ = name
+        call.__doc__ = attr.__doc__
+        return call
+
+    def close(self) -> None:
+        try:
+            self._run(self._bmc.close())
+        finally:
+            self._stop()
+
+    def _stop(self) -> None:
+        async def shutdown() -> None:
+            endpoint = _endpoints.pop(self._loop, None)
+            if endpoint is not None:
+                endpoint.close()
+
+        if self._loop.is_running():
+            asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result()
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+        self._loop.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """Run ``main`` on the best event loop available (uvloop when installed)."""
+    from ipmifast.engine.loop import run as run_loop
+
+    return run_loop(main)

@@ -1,0 +1,73 @@
+"""The public client API (async ``connect`` and the sync ``Client``) against OpenIPMI's ipmi_sim."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import ipmifast
+from ipmifast.engine.loop import run
+from ipmifast.errors import BadPasswordError, CompletionCodeError, ConnectionTimeout
+
+from .conftest import SimBmc
+
+pytestmark = pytest.mark.interop
+
+
+def test_async_connect_raw_and_power_control(ipmi_sim: SimBmc) -> None:
+    async def main() -> None:
+        async with ipmifast.connect(
+            ipmi_sim.addr, port=ipmi_sim.port, username="admin", password="ipmifast-admin", cipher_suite=3
+        ) as bmc:
+            assert bmc.privilege == 4
+            device_id = await bmc.raw(0x06, 0x01)
+            assert device_id[0] == 0x20
+            await bmc.raw(0x00, 0x02, b"\x00")  # Chassis Control: power down
+            assert (await bmc.raw(0x00, 0x01))[0] & 1 == 0  # ipmi_sim really changed its power state
+            await bmc.raw(0x00, 0x02, b"\x01")  # power up
+            assert (await bmc.raw(0x00, 0x01))[0] & 1 == 1
+            with pytest.raises(CompletionCodeError, match="invalid command") as info:
+                await bmc.raw(0x06, 0x08)  # Get Device GUID: ipmi_sim answers C1h (testbed README)
+            assert info.value.cc == 0xC1
+
+    run(main())
+    log = (ipmi_sim.state_dir / "chassis.log").read_text()
+    assert "set power 0" in log and "set power 1" in log  # the test bed's chassis_control program saw both
+
+
+def test_many_concurrent_sessions_to_one_bmc_share_one_socket(ipmi_sim: SimBmc) -> None:
+    async def one() -> int:
+        async with ipmifast.connect(
+            ipmi_sim.addr, port=ipmi_sim.port, username="admin", password="ipmifast-admin", cipher_suite=1
+        ) as bmc:
+            return (await bmc.raw(0x06, 0x01))[0]
+
+    async def main() -> list[int]:
+        return list(await asyncio.gather(*(one() for _ in range(20))))
+
+    assert run(main()) == [0x20] * 20
+
+
+def test_sync_client(ipmi_sim: SimBmc) -> None:
+    with ipmifast.Client(
+        ipmi_sim.addr, port=ipmi_sim.port, username="admin", password="ipmifast-admin", cipher_suite=3
+    ) as bmc:
+        assert bmc.raw(0x06, 0x01)[0] == 0x20
+        assert bmc.privilege == 4
+
+
+def test_wrong_password_and_unreachable(ipmi_sim: SimBmc) -> None:
+    with pytest.raises(BadPasswordError):
+        ipmifast.Client(ipmi_sim.addr, port=ipmi_sim.port, username="admin", password="nope")
+
+    async def unreachable() -> float:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        with pytest.raises(ConnectionTimeout):
+            await ipmifast.connect(ipmi_sim.addr, port=ipmi_sim.port + 1, username="admin", password="x",
+                                   timeout=0.25, retries=3)
+        return loop.time() - start
+
+    elapsed = run(unreachable())
+    assert 1.0 <= elapsed < 2.5  # timeout x (retries + 1), as configured
