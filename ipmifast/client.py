@@ -15,6 +15,7 @@ Behaviour users of other tools asked for:
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
@@ -53,17 +54,24 @@ IDEMPOTENT = frozenset(
     }
 )
 
-_endpoints: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Endpoint] = weakref.WeakKeyDictionary()
+_endpoints: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, Endpoint]] = weakref.WeakKeyDictionary()
+_creating: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
-async def default_endpoint() -> Endpoint:
-    """The running loop's shared engine endpoint (created on first use)."""
+async def default_endpoint(host: str = "") -> Endpoint:
+    """The running loop's shared engine endpoint for ``host``'s address family (one socket per family)."""
     loop = asyncio.get_running_loop()
-    endpoint = _endpoints.get(loop)
-    if endpoint is None or endpoint.transport is None:
-        endpoint = await Endpoint.create()
-        _endpoints[loop] = endpoint
-    return endpoint
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    per_family = _endpoints.setdefault(loop, {})
+    endpoint = per_family.get(family)
+    if endpoint is not None and endpoint.transport is not None:
+        return endpoint
+    async with _creating.setdefault(loop, asyncio.Lock()):  # concurrent first connects create ONE socket
+        endpoint = per_family.get(family)
+        if endpoint is None or endpoint.transport is None:
+            endpoint = await Endpoint.create(("::", 0) if family == socket.AF_INET6 else ("0.0.0.0", 0))
+            per_family[family] = endpoint
+        return endpoint
 
 
 def parse_privilege(privilege: str | int) -> int:
@@ -213,6 +221,7 @@ def connect(
     quirks: Iterable[str] = (),
     timeout: float = 1.0,
     retries: int = 3,
+    backoff: float = 1.0,
     privilege_fallback: bool = False,
     keepalive: float | None = 30.0,
     reconnect: bool = True,
@@ -233,12 +242,13 @@ def connect(
         kg=_secret(kg, "Kg") or None,
         timeout=timeout,
         retries=retries,
+        backoff=backoff,
         keepalive=keepalive,
         quirks=frozenset(quirks),
     )
 
     async def make() -> Bmc:
-        ep = endpoint or await default_endpoint()
+        ep = endpoint or await default_endpoint(host)
         levels = [requested]
         if privilege_fallback:
             levels += [p for p in (Privilege.OPERATOR, Privilege.USER) if p < requested]
@@ -299,8 +309,7 @@ class Client:
 
     def _stop(self) -> None:
         async def shutdown() -> None:
-            endpoint = _endpoints.pop(self._loop, None)
-            if endpoint is not None:
+            for endpoint in _endpoints.pop(self._loop, {}).values():
                 endpoint.close()
 
         if self._loop.is_running():

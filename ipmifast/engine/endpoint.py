@@ -64,11 +64,14 @@ class Connection:
         await self.established
         if self.closed.done():
             raise LocalProtocolError("request() on a closed session")
-        rq_seq = self.session.request(netfn, cmd, data, self.endpoint.now())
-        waiter: asyncio.Future[ResponseReceived] = self.endpoint.loop.create_future()
-        self._waiters[rq_seq] = waiter
-        self.endpoint.service(self)
-        return await waiter
+        async with self.endpoint._bmc_slot(self.addr):
+            if self.closed.done():
+                raise LocalProtocolError("request() on a closed session")
+            rq_seq = self.session.request(netfn, cmd, data, self.endpoint.now())
+            waiter: asyncio.Future[ResponseReceived] = self.endpoint.loop.create_future()
+            self._waiters[rq_seq] = waiter
+            self.endpoint.service(self)
+            return await waiter
 
     async def close(self) -> None:
         """Close Session, retransmitted until answered (or the retries are spent); then forget the session."""
@@ -122,10 +125,18 @@ class Endpoint(asyncio.DatagramProtocol):
     """The engine's socket: create with ``await Endpoint.create()``."""
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, rng: Callable[[int], bytes] = os.urandom, max_handshakes: int = 512
+        self,
+        loop: asyncio.AbstractEventLoop,
+        rng: Callable[[int], bytes] = os.urandom,
+        max_handshakes: int = 512,
+        max_inflight_per_bmc: int = 1,
     ) -> None:
         self.loop = loop
         self.rng = rng
+        #: requests in flight to one BMC address across all its sessions (within a session they are always
+        #: serialised); many BMCs mishandle concurrent requests, so the default is one
+        self.max_inflight_per_bmc = max_inflight_per_bmc
+        self._bmc_slots: dict[Address, tuple[asyncio.Semaphore, int]] = {}
         #: at most this many sessions in their handshake at once; more wait their turn (a burst of RAKP at
         #: 10,000 BMCs would otherwise overflow socket buffers and time out by itself)
         self.max_handshakes = max_handshakes
@@ -144,7 +155,11 @@ class Endpoint(asyncio.DatagramProtocol):
 
     @classmethod
     async def create(
-        cls, local_addr: Address = ("0.0.0.0", 0), rng: Callable[[int], bytes] = os.urandom, max_handshakes: int = 512
+        cls,
+        local_addr: Address = ("0.0.0.0", 0),
+        rng: Callable[[int], bytes] = os.urandom,
+        max_handshakes: int = 512,
+        max_inflight_per_bmc: int = 1,
     ) -> Endpoint:
         loop = asyncio.get_running_loop()
         family = socket.AF_INET6 if ":" in local_addr[0] else socket.AF_INET
@@ -156,7 +171,9 @@ class Endpoint(asyncio.DatagramProtocol):
                 pass
         sock.bind(local_addr)
         sock.setblocking(False)
-        _, protocol = await loop.create_datagram_endpoint(lambda: cls(loop, rng, max_handshakes), sock=sock)
+        _, protocol = await loop.create_datagram_endpoint(
+            lambda: cls(loop, rng, max_handshakes, max_inflight_per_bmc), sock=sock
+        )
         return protocol
 
     def now(self) -> float:
@@ -177,6 +194,8 @@ class Endpoint(asyncio.DatagramProtocol):
                 break
         conn = Connection(self, session, (host, port), sid_m)
         self._by_sid[sid_m] = conn
+        slot, users = self._bmc_slots.get(conn.addr, (None, 0))
+        self._bmc_slots[conn.addr] = (slot or asyncio.Semaphore(self.max_inflight_per_bmc), users + 1)
         if len(self._handshaking) < self.max_handshakes:
             self._start(conn)
         else:
@@ -200,8 +219,17 @@ class Endpoint(asyncio.DatagramProtocol):
         if self._by_sid.get(sid_m) is conn:
             del self._by_sid[sid_m]
             self._timers.set(sid_m, None)
+            slot, users = self._bmc_slots[conn.addr]
+            if users > 1:
+                self._bmc_slots[conn.addr] = (slot, users - 1)
+            else:
+                del self._bmc_slots[conn.addr]
         if conn in self._handshaking:
             self._handshake_over(conn)
+
+    def _bmc_slot(self, addr: Address) -> asyncio.Semaphore:
+        entry = self._bmc_slots.get(addr)
+        return entry[0] if entry is not None else asyncio.Semaphore(1)
 
     def close(self) -> None:
         if self._timer is not None:

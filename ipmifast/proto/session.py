@@ -117,8 +117,9 @@ class SessionConfig:
     privilege: int = Privilege.ADMINISTRATOR
     kg: bytes | None = None
     name_only_lookup: bool = True
-    timeout: float = 1.0  # per try
+    timeout: float = 1.0  # seconds for the first try
     retries: int = 3  # retransmits after the first try
+    backoff: float = 1.0  # each retransmit waits this many times longer than the try before
     set_privilege: bool = True
     #: send a keep-alive (Get Device ID, as ipmitool does) after this many idle seconds, so the BMC does not
     #: expire a long-lived session (its idle timeout is typically 60 s); None: never
@@ -138,8 +139,8 @@ class SessionConfig:
             raise LocalProtocolError(f"Kg is {len(self.kg)} bytes; IPMI v2.0 allows at most 20")
         if not Privilege.CALLBACK <= self.privilege <= Privilege.OEM:
             raise LocalProtocolError(f"privilege level {self.privilege} is not 1-5")
-        if self.timeout <= 0 or self.retries < 0:
-            raise LocalProtocolError("timeout must be positive and retries not negative")
+        if self.timeout <= 0 or self.retries < 0 or self.backoff < 1.0:
+            raise LocalProtocolError("timeout must be positive, retries not negative and backoff at least 1")
         if self.keepalive is not None and self.keepalive <= 0:
             raise LocalProtocolError("keepalive must be a positive number of seconds (or None)")
         unknown = set(self.quirks) - KNOWN_QUIRKS
@@ -565,7 +566,7 @@ class ClientSession(SessionBase):
         msg = frame.encode_ipmi_request(BMC_SLAVE_ADDR, p.netfn, 0, REMOTE_SWID, p.rq_seq, 0, p.cmd, p.data)
         self._outbox.append(self._seal(PayloadType.IPMI, msg))
         p.tries += 1
-        self._deadline = now + self.config.timeout
+        self._deadline = now + self._try_timeout(p.tries)
         self._last_activity = now
 
     def _timeout_inflight(self, now: float) -> None:
@@ -586,9 +587,16 @@ class ClientSession(SessionBase):
         self._handshake_payload = (ptype, payload)
         self._handshake_tries += 1
         self._outbox.append(frame.encode_v20_session(ptype, 0, 0, payload))
-        self._deadline = now + self.config.timeout
+        self._deadline = now + self._try_timeout(self._handshake_tries)
 
     # ------------------------------------------------------------------ helpers
+    def _try_timeout(self, tries: int) -> float:
+        return self.config.timeout * self.config.backoff ** (tries - 1)
+
+    def total_timeout(self) -> float:
+        """How long one exchange can take before it fails: every try with its backoff."""
+        return sum(self._try_timeout(t) for t in range(1, self.config.retries + 2))
+
     def _role(self) -> int:
         return self.config.privilege | (NAME_ONLY_LOOKUP if self.config.name_only_lookup else 0)
 

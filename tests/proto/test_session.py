@@ -337,3 +337,21 @@ def test_keepalive_keeps_an_idle_session_alive_past_the_bmc_idle_timeout() -> No
     idle = pair(keepalive=None)
     idle.run(lambda: any(isinstance(e, SessionClosed) for e in idle.bmc_events), limit=700)
     assert idle.bmc.state.name == "CLOSED"  # the BMC expired it after 60 s
+
+
+def test_backoff_spaces_retransmits() -> None:
+    client = ClientSession(
+        SessionConfig(username=b"a", password=b"b", retries=3, timeout=1.0, backoff=2.0), seeded_rng(3)
+    )
+    client.connect(0.0)
+    sends = [0.0] if client.datagrams_to_send(0.0) else []
+    now = 0.0
+    while (t := client.get_timer()) is not None:
+        now = t
+        client.handle_timer(now)
+        if client.datagrams_to_send(now):
+            sends.append(now)
+    assert sends == [0.0, 1.0, 3.0, 7.0]  # waits of 1, 2, 4 s, then 8 s before giving up
+    assert now == 15.0 == client.total_timeout()
+    with pytest.raises(LocalProtocolError):
+        SessionConfig(backoff=0.5)
