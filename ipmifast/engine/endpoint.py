@@ -15,7 +15,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
-from ipmifast.engine.timers import DeadlineHeap
+from ipmifast.engine.timers import LoopTimer
 from ipmifast.errors import IpmiError, LocalProtocolError, SessionTimeout
 from ipmifast.proto import frame
 from ipmifast.proto.consts import AuthType, RmcpClass
@@ -144,12 +144,9 @@ class Endpoint(asyncio.DatagramProtocol):
         self._waiting: deque[Connection] = deque()
         self.transport: asyncio.DatagramTransport | None = None
         self._by_sid: dict[int, Connection] = {}
-        self._timers: DeadlineHeap[int] = DeadlineHeap()
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_at: float | None = None
-        #: datagrams no session took, by reason; and how many times the single loop timer was (re)armed
+        self._timers: LoopTimer[int] = LoopTimer(loop, self._on_timer)
+        #: datagrams no session took, by reason
         self.unrouted: Counter[str] = Counter()
-        self.timer_arms = 0
         self.datagrams_sent = 0
         self.datagrams_received = 0
 
@@ -231,10 +228,13 @@ class Endpoint(asyncio.DatagramProtocol):
         entry = self._bmc_slots.get(addr)
         return entry[0] if entry is not None else asyncio.Semaphore(1)
 
+    @property
+    def timer_arms(self) -> int:
+        """How many times the endpoint's one loop timer was (re)armed."""
+        return self._timers.arms
+
     def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._timers.cancel()
         if self.transport is not None:
             self.transport.close()
             self.transport = None
@@ -290,31 +290,9 @@ class Endpoint(asyncio.DatagramProtocol):
         conn._dispatch()
         if self._by_sid.get(conn.session_id) is conn:
             self._timers.set(conn.session_id, session.get_timer())
-        self._arm()
 
-    def _arm(self) -> None:
-        earliest = self._timers.earliest()
-        if earliest == self._timer_at:
-            return
-        if self._timer is not None and self._timer_at is not None and earliest is not None \
-                and self._timer_at <= earliest:
-            return  # the armed timer fires first; it re-arms for the rest
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-            self._timer_at = None
-        if earliest is not None:
-            self._timer = self.loop.call_at(earliest, self._on_timer)
-            self._timer_at = earliest
-            self.timer_arms += 1
-
-    def _on_timer(self) -> None:
-        self._timer = None
-        self._timer_at = None
-        now = self.loop.time()
-        for sid_m in self._timers.pop_due(now):
-            conn = self._by_sid.get(sid_m)
-            if conn is not None:
-                conn.session.handle_timer(now)
-                self.service(conn)
-        self._arm()
+    def _on_timer(self, sid_m: int, now: float) -> None:
+        conn = self._by_sid.get(sid_m)
+        if conn is not None:
+            conn.session.handle_timer(now)
+            self.service(conn)

@@ -8,8 +8,8 @@ deadline is O(log n) and nothing is ever searched. The owner arms ONE ``loop.cal
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
@@ -64,3 +64,50 @@ class DeadlineHeap(Generic[K]):
     def _compact(self) -> None:
         self._heap = [e for e in self._heap if self._current.get(e[2]) == e[0]]
         heapq.heapify(self._heap)
+
+
+class LoopTimer(Generic[K]):
+    """A ``DeadlineHeap`` driving ONE ``loop.call_at``: ``set(key, deadline)``, and ``fire(key, now)`` is called
+    for each key whose deadline passes. However many sessions, the loop holds at most one timer for them."""
+
+    __slots__ = ("loop", "fire", "_heap", "_handle", "_at", "arms")
+
+    def __init__(self, loop: Any, fire: Callable[[K, float], None]) -> None:
+        self.loop = loop
+        self.fire = fire
+        self._heap: DeadlineHeap[K] = DeadlineHeap()
+        self._handle: Any = None
+        self._at: float | None = None
+        #: how many times the loop timer was (re)armed
+        self.arms = 0
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def set(self, key: K, deadline: float | None) -> None:
+        self._heap.set(key, deadline)
+        self._arm()
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+            self._at = None
+
+    def _arm(self) -> None:
+        earliest = self._heap.earliest()
+        if earliest is None or (self._at is not None and self._at <= earliest):
+            return  # nothing to do, or the armed timer fires first and re-arms for the rest
+        if self._handle is not None:
+            self._handle.cancel()
+        self._handle = self.loop.call_at(earliest, self._on_timer)
+        self._at = earliest
+        self.arms += 1
+
+    def _on_timer(self) -> None:
+        self._handle = None
+        self._at = None
+        now = self.loop.time()
+        for key in self._heap.pop_due(now):
+            self.fire(key, now)
+        self._arm()
