@@ -1,17 +1,22 @@
-"""A minimal blocking driver for one ``ClientSession`` on one UDP socket.
+"""A minimal blocking driver for one client session on one UDP socket.
 
 For scripts, the core demo and interop tests of the core against real BMCs. The asyncio engine (one socket for
 thousands of sessions) is the product's fleet path; this is the smallest correct way to put the core on a wire.
+It drives any sans-IO client session with the common interface (``SansIoClient``): an RMCP+ ``ClientSession``
+for a ``SessionConfig``, an IPMI v1.5 ``ClientSession15`` for a ``Session15Config``, or a session built by the
+caller (``session=``).
 """
 
 from __future__ import annotations
 
+import enum
 import os
 import select
 import socket
 import time
 from collections.abc import Callable
 from types import TracebackType
+from typing import Protocol
 
 from ipmifast.errors import CompletionCodeError, IpmiError, LocalProtocolError
 from ipmifast.proto.events import (
@@ -23,22 +28,58 @@ from ipmifast.proto.events import (
     SessionFailed,
 )
 from ipmifast.proto.session import ClientSession, SessionConfig
+from ipmifast.proto.session15 import ClientSession15, Session15Config
+
+
+class SansIoClient(Protocol):
+    """What the driver needs of a client session (STYLE.md §2): ``ClientSession`` and ``ClientSession15`` have it."""
+
+    drops: dict[str, int]
+    privilege: int
+
+    @property
+    def state(self) -> enum.Enum: ...
+    @property
+    def established(self) -> bool: ...
+
+    def connect(self, now: float) -> None: ...
+    def request(self, netfn: int, cmd: int, data: bytes, now: float) -> int: ...
+    def close(self, now: float) -> None: ...
+    def receive_datagram(self, data: bytes, now: float) -> None: ...
+    def datagrams_to_send(self, now: float) -> list[bytes]: ...
+    def get_timer(self) -> float | None: ...
+    def handle_timer(self, now: float) -> None: ...
+    def next_event(self) -> Event | None: ...
 
 
 class BlockingClient:
-    """``with BlockingClient(host, config) as bmc: bmc.call(netfn, cmd, data)``."""
+    """``with BlockingClient(host, config) as bmc: bmc.call(netfn, cmd, data)``.
+
+    ``config`` picks the protocol: ``SessionConfig`` (RMCP+, ipmitool's ``-I lanplus``) or ``Session15Config``
+    (IPMI v1.5, ``-I lan``). ``session`` drives an already built session instead (``config`` is then ignored).
+    """
+
+    session: SansIoClient
 
     def __init__(
         self,
         host: str,
-        config: SessionConfig,
+        config: SessionConfig | Session15Config | None,
         port: int = 623,
         rng: Callable[[int], bytes] = os.urandom,
         clock: Callable[[], float] = time.monotonic,
+        session: SansIoClient | None = None,
     ) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.address = (socket.getaddrinfo(host, port, family, socket.SOCK_DGRAM)[0][4][0], port)
-        self.session = ClientSession(config, rng)
+        if session is not None:
+            self.session = session
+        elif isinstance(config, Session15Config):
+            self.session = ClientSession15(config, rng)
+        elif isinstance(config, SessionConfig):
+            self.session = ClientSession(config, rng)
+        else:
+            raise LocalProtocolError("BlockingClient needs a SessionConfig, a Session15Config or a session")
         self._clock = clock
         self._sock = socket.socket(family, socket.SOCK_DGRAM)
         self._sock.setblocking(False)
@@ -54,7 +95,7 @@ class BlockingClient:
         self.close()
 
     def open(self) -> SessionEstablished:
-        """Run the RMCP+ handshake; raise the session's specific error if it fails."""
+        """Run the handshake; raise the session's specific error if it fails."""
         self.session.connect(self._clock())
         event = self._run_until(lambda e: isinstance(e, (SessionEstablished, SessionFailed)))
         if isinstance(event, SessionFailed):
