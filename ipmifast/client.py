@@ -30,9 +30,10 @@ from ipmifast.errors import (
     PrivilegeUnavailable,
     SessionTimeout,
 )
-from ipmifast.proto.consts import Privilege
+from ipmifast.proto.consts import AuthType, Privilege
 from ipmifast.proto.events import ResponseReceived
 from ipmifast.proto.session import SessionConfig
+from ipmifast.proto.session15 import Session15Config
 
 T = TypeVar("T")
 
@@ -97,7 +98,9 @@ def _secret(value: str | bytes | None, what: str) -> bytes:
 class Bmc:
     """An open session to one BMC. Create with ``ipmifast.connect``."""
 
-    def __init__(self, host: str, port: int, config: SessionConfig, endpoint: Endpoint, reconnect: bool) -> None:
+    def __init__(
+        self, host: str, port: int, config: SessionConfig | Session15Config, endpoint: Endpoint, reconnect: bool
+    ) -> None:
         self.host = host
         self.port = port
         self.config = config
@@ -108,7 +111,7 @@ class Bmc:
         self.reconnects = 0
 
     def __repr__(self) -> str:
-        return f"<Bmc {self.host}:{self.port} cipher suite {self.config.cipher_suite} privilege {self.privilege}>"
+        return f"<Bmc {self.host}:{self.port} cipher suite {self.cipher_suite} privilege {self.privilege}>"
 
     @property
     def privilege(self) -> int:
@@ -116,8 +119,9 @@ class Bmc:
         return self._conn.session.privilege if self._conn is not None else 0
 
     @property
-    def cipher_suite(self) -> int:
-        return self.config.cipher_suite
+    def cipher_suite(self) -> int | None:
+        """The RMCP+ cipher suite (None for an IPMI v1.5 session)."""
+        return self.config.cipher_suite if isinstance(self.config, SessionConfig) else None
 
     async def _open(self) -> None:
         conn = self._endpoint.open(self.host, self.port, self.config)
@@ -218,6 +222,7 @@ def connect(
     privilege: str | int = "administrator",
     kg: str | bytes | None = None,
     interface: str = "lanplus",
+    auth_type: str = "md5",
     quirks: Iterable[str] = (),
     timeout: float = 1.0,
     retries: int = 3,
@@ -232,12 +237,15 @@ def connect(
     ``timeout`` is per try and ``retries`` the retransmits after it (an unreachable BMC fails after
     ``timeout * (retries + 1)`` seconds with ``ConnectionTimeout``).
     """
-    if interface != "lanplus":
-        raise LocalProtocolError(f"interface {interface!r} is not supported yet (only 'lanplus')")
+    if interface not in ("lanplus", "lan"):
+        raise LocalProtocolError(f"interface {interface!r}: use 'lanplus' (IPMI v2.0 RMCP+) or 'lan' (IPMI v1.5)")
     requested = parse_privilege(privilege)
+    user, secret = _secret(username, "user name"), _secret(password, "password")
+    if auth_type.upper() not in ("NONE", "MD2", "MD5", "PASSWORD"):
+        raise LocalProtocolError(f"auth type {auth_type!r}: use none, md2, md5 or password")
     base = dict(
-        username=_secret(username, "user name"),
-        password=_secret(password, "password"),
+        username=user,
+        password=secret,
         cipher_suite=cipher_suite,
         kg=_secret(kg, "Kg") or None,
         timeout=timeout,
@@ -247,6 +255,16 @@ def connect(
         quirks=frozenset(quirks),
     )
 
+    def make_config(level: int) -> SessionConfig | Session15Config:
+        if interface == "lan":
+            if kg is not None:
+                raise LocalProtocolError("Kg (BMC key) exists only in IPMI v2.0: use interface='lanplus'")
+            return Session15Config(
+                username=user, password=secret, auth_type=AuthType[auth_type.upper()],
+                privilege=level, timeout=timeout, retries=retries, quirks=frozenset(quirks),
+            )
+        return SessionConfig(privilege=level, **base)  # type: ignore[arg-type]
+
     async def make() -> Bmc:
         ep = endpoint or await default_endpoint(host)
         levels = [requested]
@@ -254,7 +272,8 @@ def connect(
             levels += [p for p in (Privilege.OPERATOR, Privilege.USER) if p < requested]
         error: IpmiError | None = None
         for level in levels:
-            bmc = Bmc(host, port, SessionConfig(privilege=level, **base), ep, reconnect)  # type: ignore[arg-type]
+            config = make_config(level)
+            bmc = Bmc(host, port, config, ep, reconnect)
             try:
                 await bmc._open()
             except PrivilegeUnavailable as exc:

@@ -28,6 +28,9 @@ from ipmifast.proto.events import (
     SolDataReceived,
 )
 from ipmifast.proto.session import ClientSession, SessionConfig
+from ipmifast.proto.session15 import ClientSession15, Session15Config
+
+AnySession = ClientSession | ClientSession15
 
 #: offset of the console session ID inside a pre-session datagram: RMCP (4) + RMCP+ header (12) + 4
 PRE_SESSION_SID_M_AT = 20
@@ -43,7 +46,7 @@ class Connection:
         "endpoint", "session", "addr", "session_id", "established", "closed", "_waiters", "on_sol_data", "__weakref__"
     )
 
-    def __init__(self, endpoint: Endpoint, session: ClientSession, addr: Address, session_id: int) -> None:
+    def __init__(self, endpoint: Endpoint, session: AnySession, addr: Address, session_id: int) -> None:
         loop = endpoint.loop
         self.endpoint = endpoint
         self.session = session
@@ -81,6 +84,8 @@ class Connection:
         await asyncio.shield(self.closed)
 
     def sol_send(self, data: bytes) -> None:
+        if not isinstance(self.session, ClientSession):
+            raise LocalProtocolError("Serial-over-LAN needs an IPMI v2.0 (lanplus) session")
         self.session.sol_send(data, self.endpoint.now())
         self.endpoint.service(self)
 
@@ -142,6 +147,8 @@ class Endpoint(asyncio.DatagramProtocol):
         self.max_handshakes = max_handshakes
         self._handshaking: set[Connection] = set()
         self._waiting: deque[Connection] = deque()
+        #: IPMI v1.5 sessions by BMC address (their session IDs are the BMC's, so demux needs the address)
+        self._v15_at: dict[Address, list[Connection]] = {}
         self.transport: asyncio.DatagramTransport | None = None
         self._by_sid: dict[int, Connection] = {}
         self._timers: LoopTimer[int] = LoopTimer(loop, self._on_timer)
@@ -180,11 +187,16 @@ class Endpoint(asyncio.DatagramProtocol):
     def sessions(self) -> int:
         return len(self._by_sid)
 
-    def open(self, host: str, port: int, config: SessionConfig) -> Connection:
-        """Start a session to ``host:port`` (await ``connection.established``)."""
+    def open(self, host: str, port: int, config: SessionConfig | Session15Config) -> Connection:
+        """Start a session to ``host:port`` (await ``connection.established``): RMCP+ for a ``SessionConfig``,
+        IPMI v1.5 for a ``Session15Config``."""
         if self.transport is None:
             raise LocalProtocolError("the endpoint is closed")
-        session = ClientSession(config, self.rng)
+        session: AnySession
+        if isinstance(config, Session15Config):
+            session = ClientSession15(config, self.rng)
+        else:
+            session = ClientSession(config, self.rng)
         while True:
             sid_m = int.from_bytes(self.rng(4), "little")
             if sid_m and sid_m not in self._by_sid:
@@ -193,11 +205,21 @@ class Endpoint(asyncio.DatagramProtocol):
         self._by_sid[sid_m] = conn
         slot, users = self._bmc_slots.get(conn.addr, (None, 0))
         self._bmc_slots[conn.addr] = (slot or asyncio.Semaphore(self.max_inflight_per_bmc), users + 1)
-        if len(self._handshaking) < self.max_handshakes:
+        if isinstance(session, ClientSession15):
+            self._v15_at.setdefault(conn.addr, []).append(conn)
+        if self._may_start(conn):
             self._start(conn)
         else:
             self._waiting.append(conn)
         return conn
+
+    def _may_start(self, conn: Connection) -> bool:
+        if len(self._handshaking) >= self.max_handshakes:
+            return False
+        if isinstance(conn.session, ClientSession15):
+            # IPMI v1.5 pre-session answers carry session ID 0: one v1.5 handshake per BMC at a time
+            return not any(c in self._handshaking for c in self._v15_at.get(conn.addr, ()))
+        return True
 
     def _start(self, conn: Connection) -> None:
         self._handshaking.add(conn)
@@ -206,10 +228,21 @@ class Endpoint(asyncio.DatagramProtocol):
 
     def _handshake_over(self, conn: Connection) -> None:
         self._handshaking.discard(conn)
-        while self._waiting and len(self._handshaking) < self.max_handshakes:
+        if not self._waiting or len(self._handshaking) >= self.max_handshakes:
+            return
+        still: deque[Connection] = deque()
+        while self._waiting:
             waiting = self._waiting.popleft()
-            if self._by_sid.get(waiting.session_id) is waiting:
+            if self._by_sid.get(waiting.session_id) is not waiting:
+                continue
+            if self._may_start(waiting):
                 self._start(waiting)
+            else:
+                still.append(waiting)
+                if len(self._handshaking) >= self.max_handshakes:
+                    break
+        still.extend(self._waiting)
+        self._waiting = still
 
     def forget(self, conn: Connection) -> None:
         sid_m = conn.session_id
@@ -221,6 +254,11 @@ class Endpoint(asyncio.DatagramProtocol):
                 self._bmc_slots[conn.addr] = (slot, users - 1)
             else:
                 del self._bmc_slots[conn.addr]
+            at = self._v15_at.get(conn.addr)
+            if at is not None and conn in at:
+                at.remove(conn)
+                if not at:
+                    del self._v15_at[conn.addr]
         if conn in self._handshaking:
             self._handshake_over(conn)
 
@@ -259,8 +297,11 @@ class Endpoint(asyncio.DatagramProtocol):
         except IpmiError:
             self.unrouted["not RMCP"] += 1
             return
-        if rmcp_class != RmcpClass.IPMI or auth_type != AuthType.RMCP_PLUS:
-            self.unrouted["not an RMCP+ packet"] += 1
+        if rmcp_class != RmcpClass.IPMI:
+            self.unrouted["not an IPMI message"] += 1
+            return
+        if auth_type != AuthType.RMCP_PLUS:
+            self._v15_received(data, (addr[0], addr[1]), sid)
             return
         if sid == 0:
             if len(data) < PRE_SESSION_SID_M_AT + 4:
@@ -276,6 +317,25 @@ class Endpoint(asyncio.DatagramProtocol):
             return
         conn.session.receive_datagram(data, self.loop.time())
         self.service(conn)
+
+    def _v15_received(self, data: bytes, addr: Address, sid: int) -> None:
+        target = None
+        for conn in self._v15_at.get(addr, ()):
+            session = conn.session
+            assert isinstance(session, ClientSession15)
+            if sid == 0 and conn in self._handshaking or sid != 0 and sid in (
+                session.session_id, session.temp_session_id
+            ):
+                target = conn
+                break
+        at = self._v15_at.get(addr, [])
+        if target is None and sid == 0 and len(at) == 1:
+            target = at[0]  # a BMC that answers with session ID 0 (the session decides: FreeIPMI's idzero)
+        if target is None:
+            self.unrouted["IPMI v1.5 packet for no session"] += 1
+            return
+        target.session.receive_datagram(data, self.loop.time())
+        self.service(target)
 
     # ------------------------------------------------------------------ pumping
     def service(self, conn: Connection) -> None:

@@ -71,3 +71,22 @@ def test_wrong_password_and_unreachable(ipmi_sim: SimBmc) -> None:
 
     elapsed = run(unreachable())
     assert 1.0 <= elapsed < 2.5  # timeout x (retries + 1), as configured
+
+
+def test_ipmi15_interface_lan_md5(ipmi_sim: SimBmc) -> None:
+    async def main() -> None:
+        sessions = [
+            ipmifast.connect(ipmi_sim.addr, port=ipmi_sim.port, username="admin", password="ipmifast-admin",
+                             interface="lan", auth_type="md5")
+            for _ in range(3)
+        ]
+        opened = await asyncio.gather(*sessions)  # three v1.5 sessions to one BMC on one socket
+        try:
+            for bmc in opened:
+                assert bmc.cipher_suite is None and bmc.privilege == 4
+                assert (await bmc.raw(0x06, 0x01))[0] == 0x20
+        finally:
+            for bmc in opened:
+                await bmc.close()
+
+    run(main())
