@@ -21,6 +21,7 @@ from ipmifast.engine.timers import LoopTimer
 from ipmifast.errors import IpmiError
 from ipmifast.proto import frame
 from ipmifast.proto.bmc import BmcConfig, BmcSession, BmcState
+from ipmifast.proto.bmc15 import Bmc15Config, BmcSession15, BmcState15, answer_presession, is_session_challenge
 from ipmifast.proto.consts import ASF_IANA, AsfMessageType, AuthType, PayloadType, RmcpClass
 from ipmifast.proto.events import RequestReceived, SessionClosed, SessionFailed
 
@@ -185,3 +186,98 @@ class BmcEndpoint(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
         self.table.datagram_received(data, addr, self.loop.time())
+
+
+class Bmc15Sessions:
+    """The IPMI v1.5 session table of one BMC, routed as ``proto.bmc15`` describes, timers in a shared LoopTimer.
+
+    Sessions are keyed by (console address, session ID); each is registered under its temporary and its final
+    session ID. Pre-session requests are answered statelessly (Get Channel Authentication Capabilities: IPMI v2.0
+    consoles such as ipmitool ``-I lanplus`` and FreeIPMI ask it in this format before Open Session).
+    """
+
+    def __init__(
+        self,
+        config: Bmc15Config,
+        handler: Callable[[BmcSession15, RequestReceived], tuple[int, bytes]],
+        send: Send,
+        timers: LoopTimer[tuple[Bmc15Sessions, int]],
+        rng: Callable[[int], bytes] = os.urandom,
+        max_sessions: int = 64,
+    ) -> None:
+        self.config = config
+        self.handler = handler
+        self.send = send
+        self.timers = timers
+        self.rng = rng
+        self.max_sessions = max_sessions
+        self.sessions: dict[int, tuple[BmcSession15, Any]] = {}  # by session ID (temporary and final)
+        self.dropped: Counter[str] = Counter()
+        self._ids = 0
+
+    def datagram_received(self, data: bytes, addr: Any, session_id: int, now: float) -> None:
+        """A v1.5 datagram (``frame.peek`` gave auth type != 06h and ``session_id``). Never raises."""
+        try:
+            if session_id == 0:
+                answer = answer_presession(data, self.config)
+                if answer is not None:
+                    self.send(answer, addr)
+                    return
+                if not is_session_challenge(data):
+                    self.dropped["malformed pre-session packet"] += 1
+                    return
+                if len({id(s) for s, _ in self.sessions.values()}) >= self.max_sessions:
+                    self.dropped["session table full"] += 1
+                    return
+                temp_id, final_id = self._new_id(), self._new_id()
+                session = BmcSession15(self.config, final_id, temp_id, self.rng, now)
+                self.sessions[temp_id] = self.sessions[final_id] = (session, addr)
+                session.receive_datagram(data, now)
+                self._service(final_id, now)
+                return
+            entry = self.sessions.get(session_id)
+            if entry is None or entry[1] != addr:
+                self.dropped["unknown session ID"] += 1
+                return
+            entry[0].receive_datagram(data, now)
+            self._service(entry[0].session_id, now)
+        except IpmiError:
+            self.dropped["malformed"] += 1
+
+    def on_timer(self, session_id: int, now: float) -> None:
+        entry = self.sessions.get(session_id)
+        if entry is not None:
+            entry[0].handle_timer(now)
+            self._service(session_id, now)
+
+    def _new_id(self) -> int:
+        while True:
+            sid = int.from_bytes(self.rng(4), "little")
+            if sid and sid not in self.sessions:
+                return sid
+
+    def _service(self, session_id: int, now: float) -> None:
+        entry = self.sessions.get(session_id)
+        if entry is None:
+            return
+        session, addr = entry
+        while (event := session.next_event()) is not None:
+            if isinstance(event, RequestReceived):
+                cc, data = self.handler(session, event)
+                session.respond(event, cc, data)
+        for datagram in session.datagrams_to_send(now):
+            self.send(datagram, addr)
+        timer = session.get_timer()
+        if timer is None and session.state in (BmcState15.CLOSED, BmcState15.FAILED):
+            self.sessions.pop(session.session_id, None)
+            self.sessions.pop(session.temp_session_id, None)
+        self.timers.set((self, session.session_id), timer)
+
+
+def _fire15(key: tuple[Bmc15Sessions, int], now: float) -> None:
+    key[0].on_timer(key[1], now)
+
+
+def new_timer15(loop: asyncio.AbstractEventLoop) -> LoopTimer[tuple[Bmc15Sessions, int]]:
+    """The one timer that a group of ``Bmc15Sessions`` share."""
+    return LoopTimer(loop, _fire15)
