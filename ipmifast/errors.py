@@ -68,14 +68,16 @@ class CompletionCodeError(IpmiError):
     """A response carried a non-zero completion code."""
 
     def __init__(self, netfn: int, cmd: int, cc: int) -> None:
-        from ipmifast.proto.consts import completion_code_text
+        from ipmifast.cmds import command_for, completion_code_text
 
         self.netfn = netfn
         self.cmd = cmd
         self.cc = cc
-        super().__init__(
-            f"netfn 0x{netfn:02x} cmd 0x{cmd:02x}: {completion_code_text(cc)} (completion code 0x{cc:02x})"
-        )
+        command = command_for(netfn & ~1, cmd)
+        name = command.name if command is not None else f"netfn 0x{netfn:02x} cmd 0x{cmd:02x}"
+        #: the specification's text for the code, the command-specific one first
+        self.text = completion_code_text(netfn & ~1, cmd, cc)
+        super().__init__(f"{name}: {self.text} (completion code 0x{cc:02x})")
 
 
 class IpmiTimeout(IpmiError, TimeoutError):
