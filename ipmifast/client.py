@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from types import TracebackType
 from typing import Any, TypeVar
 
+from ipmifast.cmds import app, chassis, command_named, transport
 from ipmifast.engine.endpoint import Connection, Endpoint
 from ipmifast.errors import (
     CompletionCodeError,
@@ -54,6 +55,29 @@ IDEMPOTENT = frozenset(
         (0x0A, 0x20), (0x0A, 0x23), (0x0A, 0x40), (0x0A, 0x43), (0x0A, 0x10), (0x0A, 0x11), (0x04, 0x2D),
     }
 )
+
+_CODEC_MODULES = {0x06: app, 0x00: chassis, 0x0C: transport}
+
+POWER_ACTIONS = {
+    "off": chassis.ChassisControl.POWER_DOWN,
+    "on": chassis.ChassisControl.POWER_UP,
+    "cycle": chassis.ChassisControl.POWER_CYCLE,
+    "reset": chassis.ChassisControl.HARD_RESET,
+    "diag": chassis.ChassisControl.DIAGNOSTIC_INTERRUPT,
+    "soft": chassis.ChassisControl.SOFT_SHUTDOWN,
+}
+
+#: ipmitool's ``chassis bootdev`` names
+BOOT_DEVICES = {
+    "none": chassis.BootDevice.NO_OVERRIDE,
+    "pxe": chassis.BootDevice.PXE,
+    "disk": chassis.BootDevice.DISK,
+    "safe": chassis.BootDevice.SAFE,
+    "diag": chassis.BootDevice.DIAG,
+    "cdrom": chassis.BootDevice.CDROM,
+    "bios": chassis.BootDevice.BIOS,
+    "floppy": chassis.BootDevice.REMOTE_FLOPPY,
+}
 
 _endpoints: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, Endpoint]] = weakref.WeakKeyDictionary()
 _creating: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
@@ -175,6 +199,173 @@ class Bmc:
         if response.cc:
             raise CompletionCodeError(netfn, cmd, response.cc)
         return response.data
+
+    # ------------------------------------------------------------------ typed commands (ipmifast.cmds)
+    async def command(self, name: str, *args: Any, decode_args: tuple[Any, ...] = (), **kwargs: Any) -> Any:
+        """Any registered command by name (``"Get Device ID"``): encode the request from ``args``/``kwargs``
+        with its ``cmds`` codec, send it, decode the response (``CompletionCodeError`` on a non-zero code)."""
+        entry = command_named(name)
+        module = _CODEC_MODULES[entry.netfn]
+        request = getattr(module, f"encode_{entry.codec_name}_rq")(*args, **kwargs)
+        data = await self.raw(entry.netfn, entry.cmd, request)
+        return getattr(module, f"decode_{entry.codec_name}_rs")(data, *decode_args)
+
+    async def get_device_id(self) -> app.DeviceId:
+        """Get Device ID (§20.1): device, firmware, IPMI version, manufacturer and product."""
+        result: app.DeviceId = await self.command("Get Device ID")
+        return result
+
+    async def get_device_guid(self) -> app.Guid:
+        result: app.Guid = await self.command("Get Device GUID")
+        return result
+
+    async def get_system_guid(self) -> app.Guid:
+        result: app.Guid = await self.command("Get System GUID")
+        return result
+
+    async def cold_reset(self) -> None:
+        await self.command("Cold Reset")
+
+    async def warm_reset(self) -> None:
+        await self.command("Warm Reset")
+
+    async def get_watchdog(self) -> app.WatchdogTimer:
+        result: app.WatchdogTimer = await self.command("Get Watchdog Timer")
+        return result
+
+    async def set_watchdog(self, **request: Any) -> None:
+        """Set Watchdog Timer (§21.6): the fields of ``cmds.app.encode_set_watchdog_timer_rq``."""
+        await self.command("Set Watchdog Timer", **request)
+
+    async def reset_watchdog(self) -> None:
+        await self.command("Reset Watchdog Timer")
+
+    async def get_channel_auth_capabilities(
+        self, channel: int = 0x0E, privilege: int = Privilege.ADMINISTRATOR
+    ) -> app.ChannelAuthenticationCapabilities:
+        result: app.ChannelAuthenticationCapabilities = await self.command(
+            "Get Channel Authentication Capabilities", channel, privilege
+        )
+        return result
+
+    async def get_channel_info(self, channel: int = 0x0E) -> app.ChannelInfo:
+        result: app.ChannelInfo = await self.command("Get Channel Info", channel)
+        return result
+
+    async def get_channel_access(self, channel: int, **request: Any) -> app.ChannelAccess:
+        result: app.ChannelAccess = await self.command("Get Channel Access", channel, **request)
+        return result
+
+    async def set_channel_access(self, channel: int, **request: Any) -> None:
+        await self.command("Set Channel Access", channel, **request)
+
+    async def get_session_info(self, **request: Any) -> app.SessionInfo:
+        result: app.SessionInfo = await self.command("Get Session Info", **request)
+        return result
+
+    async def set_session_privilege(self, privilege: int) -> int:
+        """Set Session Privilege Level (§22.18); returns the level now in effect."""
+        result = await self.command("Set Session Privilege Level", privilege)
+        return int(result.privilege)
+
+    async def chassis_status(self) -> chassis.ChassisStatus:
+        """Get Chassis Status (§28.2): ``.power_on``, faults, restore policy, last power event, identify."""
+        result: chassis.ChassisStatus = await self.command("Get Chassis Status")
+        return result
+
+    async def power(self, action: str) -> None:
+        """Chassis Control (§28.3): ``"on"``, ``"off"``, ``"cycle"``, ``"reset"``, ``"diag"`` or ``"soft"``."""
+        try:
+            control = POWER_ACTIONS[action]
+        except KeyError:
+            raise LocalProtocolError(f"power action {action!r}: use {', '.join(POWER_ACTIONS)}") from None
+        await self.command("Chassis Control", control)
+
+    async def identify(self, interval: int | None = None, force: bool = False) -> None:
+        """Chassis Identify (§28.5): the BMC's default 15 s, ``interval`` seconds (0: off), or ``force`` on."""
+        if force:
+            await self.command("Chassis Identify", 0, True)
+        else:
+            await self.command("Chassis Identify", interval)
+
+    async def set_power_restore_policy(self, policy: chassis.PowerRestorePolicy) -> chassis.PowerRestorePolicySupport:
+        result: chassis.PowerRestorePolicySupport = await self.command("Set Power Restore Policy", policy)
+        return result
+
+    async def set_bootdev(
+        self, device: chassis.BootDevice | str, persistent: bool = False, efi: bool = False
+    ) -> None:
+        """Set System Boot Options parameter 5 (boot flags) as ``ipmitool chassis bootdev`` does."""
+        if isinstance(device, str):
+            try:
+                device = BOOT_DEVICES[device]
+            except KeyError:
+                raise LocalProtocolError(f"boot device {device!r}: use {', '.join(BOOT_DEVICES)}") from None
+        flags = chassis.BootFlags(boot_device=device, boot_flags_valid=True, persistent=persistent, efi=efi)
+        await self.command("Set System Boot Options", chassis.BootOptionParameter.BOOT_FLAGS, flags)
+
+    async def get_boot_option(self, parameter: int) -> chassis.SystemBootOption:
+        result: chassis.SystemBootOption = await self.command("Get System Boot Options", parameter)
+        return result
+
+    async def get_lan_parameter(self, channel: int, parameter: int, set_selector: int = 0) -> Any:
+        """Get LAN Configuration Parameters (§23.2): the typed value of ``parameter`` (``cmds.transport``)."""
+        result = await self.command(
+            "Get LAN Configuration Parameters", channel, parameter, set_selector, decode_args=(parameter,)
+        )
+        return result.value
+
+    async def set_lan_parameter(self, channel: int, parameter: int, value: Any) -> None:
+        await self.command("Set LAN Configuration Parameters", channel, parameter, value)
+
+    async def get_sol_parameter(self, channel: int, parameter: int) -> Any:
+        """Get SOL Configuration Parameters (§26.3): the typed value of ``parameter``."""
+        result = await self.command(
+            "Get SOL Configuration Parameters", channel, parameter, decode_args=(parameter,)
+        )
+        return result.value
+
+    async def set_sol_parameter(self, channel: int, parameter: int, value: Any) -> None:
+        await self.command("Set SOL Configuration Parameters", channel, parameter, value)
+
+    async def get_user_access(self, channel: int, user_id: int) -> app.UserAccess:
+        result: app.UserAccess = await self.command("Get User Access", channel, user_id)
+        return result
+
+    async def set_user_access(self, channel: int, user_id: int, privilege_limit: int, **request: Any) -> None:
+        await self.command("Set User Access", channel, user_id, privilege_limit, **request)
+
+    async def get_user_name(self, user_id: int) -> bytes:
+        result = await self.command("Get User Name", user_id)
+        return bytes(result.user_name)
+
+    async def set_user_name(self, user_id: int, name: str | bytes) -> None:
+        await self.command("Set User Name", user_id, _secret(name, "user name"))
+
+    async def set_user_password(self, user_id: int, password: str | bytes, size: int | None = None) -> None:
+        """Set User Password (§22.30): 16-byte form, or 20-byte when longer than 16 (or ``size=20``); never
+        truncated."""
+        secret = _secret(password, "password")
+        size = size or (20 if len(secret) > 16 else 16)
+        if len(secret) > size:
+            raise LocalProtocolError(f"password of {len(secret)} bytes does not fit the {size}-byte form")
+        await self.command("Set User Password", user_id, app.PasswordOperation.SET_PASSWORD, secret, size)
+
+    async def test_user_password(self, user_id: int, password: str | bytes, size: int = 16) -> bool:
+        """Set User Password "test password": True when it matches (completion code 80h says it does not)."""
+        try:
+            await self.command(
+                "Set User Password", user_id, app.PasswordOperation.TEST_PASSWORD, _secret(password, "password"), size
+            )
+        except CompletionCodeError as exc:
+            if exc.cc in (0x80, 0x81):
+                return False
+            raise
+        return True
+
+    async def enable_user(self, user_id: int, enabled: bool = True) -> None:
+        operation = app.PasswordOperation.ENABLE_USER if enabled else app.PasswordOperation.DISABLE_USER
+        await self.command("Set User Password", user_id, operation)
 
     async def close(self) -> None:
         """Close Session (retransmitted until answered)."""

@@ -90,3 +90,35 @@ def test_ipmi15_interface_lan_md5(ipmi_sim: SimBmc) -> None:
                 await bmc.close()
 
     run(main())
+
+
+def test_typed_commands(ipmi_sim: SimBmc) -> None:
+    from ipmifast.cmds.chassis import BootDevice, BootOptionParameter
+    from ipmifast.cmds.transport import LanParameter
+
+    async def main() -> None:
+        async with ipmifast.connect(
+            ipmi_sim.addr, port=ipmi_sim.port, username="admin", password="ipmifast-admin", cipher_suite=3
+        ) as bmc:
+            device = await bmc.get_device_id()
+            assert (device.device_id, device.firmware_revision, device.ipmi_version) == (0x20, "2.15", "2.0")
+            assert (device.manufacturer_id, device.product_id) == (32473, 0x0101)
+            await bmc.power("off")
+            assert (await bmc.chassis_status()).power_on is False
+            await bmc.power("on")
+            assert (await bmc.chassis_status()).power_on is True
+            await bmc.set_bootdev("pxe")
+            option = await bmc.get_boot_option(BootOptionParameter.BOOT_FLAGS)
+            assert option.value.boot_device == BootDevice.PXE
+            ip = await bmc.get_lan_parameter(1, LanParameter.IP_ADDRESS)
+            assert str(ip) == ipmi_sim.addr  # the test bed's LAN IP is the BMC's address
+            assert await bmc.get_user_name(2) == b"admin"
+            access = await bmc.get_user_access(1, 3)
+            assert int(access.privilege_limit) == 3  # operator
+            info = await bmc.get_channel_info(1)
+            assert info.channel == 1
+            assert await bmc.set_session_privilege(0) == 4
+            with pytest.raises(ipmifast.CompletionCodeError, match="Get Device GUID: invalid command"):
+                await bmc.get_device_guid()
+
+    run(main())
