@@ -15,6 +15,7 @@ Behaviour users of other tools asked for:
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import threading
 import weakref
@@ -26,6 +27,7 @@ from ipmifast.cmds import app, chassis, command_named, transport
 from ipmifast.engine.endpoint import Connection, Endpoint
 from ipmifast.errors import (
     CompletionCodeError,
+    HostNotFound,
     IpmiError,
     LocalProtocolError,
     PrivilegeUnavailable,
@@ -97,6 +99,21 @@ async def default_endpoint(host: str = "") -> Endpoint:
             endpoint = await Endpoint.create(("::", 0) if family == socket.AF_INET6 else ("0.0.0.0", 0))
             per_family[family] = endpoint
         return endpoint
+
+
+async def resolve(host: str, port: int) -> str:
+    """The address of ``host`` (an IP address is returned as it is); ``HostNotFound`` if it does not resolve."""
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_DGRAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise HostNotFound(f"cannot resolve host name {host!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    return str(infos[0][4][0])
 
 
 def parse_privilege(privilege: str | int) -> int:
@@ -457,14 +474,15 @@ def connect(
         return SessionConfig(privilege=level, **base)  # type: ignore[arg-type]
 
     async def make() -> Bmc:
-        ep = endpoint or await default_endpoint(host)
+        address = await resolve(host, port)
+        ep = endpoint or await default_endpoint(address)
         levels = [requested]
         if privilege_fallback:
             levels += [p for p in (Privilege.OPERATOR, Privilege.USER) if p < requested]
         error: IpmiError | None = None
         for level in levels:
             config = make_config(level)
-            bmc = Bmc(host, port, config, ep, reconnect)
+            bmc = Bmc(address, port, config, ep, reconnect)
             try:
                 await bmc._open()
             except PrivilegeUnavailable as exc:

@@ -94,6 +94,12 @@ class SessionTimeout(IpmiTimeout):
     """An established session stopped answering."""
 
 
+class HostNotFound(IpmiError):
+    """A BMC host name that does not resolve."""
+
+    exit_code = 68  # EX_NOHOST
+
+
 class UsageError(IpmiError):
     """Bad input on the command line: host range, missing password, bad option."""
 

@@ -305,9 +305,16 @@ class Endpoint(asyncio.DatagramProtocol):
             return
         if sid == 0:
             if len(data) < PRE_SESSION_SID_M_AT + 4:
-                self.unrouted["truncated pre-session packet"] += 1
-                return
-            sid = int.from_bytes(data[PRE_SESSION_SID_M_AT : PRE_SESSION_SID_M_AT + 4], "little")
+                # a short error answer (ipmi_sim's Open Session Response to an unsupported suite is 2 bytes of
+                # payload): it carries no SIDm, so it goes to the one handshake with that BMC, if there is one
+                peer = (addr[0], addr[1])
+                candidates = [c for c in self._handshaking if c.addr == peer and isinstance(c.session, ClientSession)]
+                if len(candidates) != 1:
+                    self.unrouted["short pre-session packet"] += 1
+                    return
+                sid = candidates[0].session_id
+            else:
+                sid = int.from_bytes(data[PRE_SESSION_SID_M_AT : PRE_SESSION_SID_M_AT + 4], "little")
         conn = self._by_sid.get(sid)
         if conn is None:
             self.unrouted["unknown session ID"] += 1

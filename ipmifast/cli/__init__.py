@@ -1,0 +1,1 @@
+"""The ``ipmifast`` command line."""

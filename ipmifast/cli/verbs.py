@@ -1,0 +1,464 @@
+"""The verbs of ``ipmifast``: ipmitool's names and output layout, the same data as JSON with ``--json``.
+
+Each verb is ``async def verb(bmc, args) -> Output``: it talks to one BMC and returns what to print (text lines and
+the JSON value), so the fleet runner can call the same function for thousands of hosts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ipmifast.cli.main import Options, jsonable, need_password
+from ipmifast.errors import CompletionCodeError, UsageError
+
+
+@dataclass
+class Output:
+    lines: list[str] = field(default_factory=list)
+    value: Any = None
+
+
+Verb = Callable[[Any, list[str]], Awaitable[Output]]
+VERBS: dict[str, dict[str, Verb]] = {}
+USAGES: dict[str, str] = {}
+
+
+def verb(group: str, name: str = "") -> Callable[[Verb], Verb]:
+    def register(fn: Verb) -> Verb:
+        VERBS.setdefault(group, {})[name] = fn
+        return fn
+
+    return register
+
+
+def usage(group: str, text: str) -> None:
+    USAGES[group] = text
+
+
+def find(rest: list[str]) -> tuple[Verb, list[str]]:
+    """The verb function for ``rest`` (``["chassis", "status"]``) and its remaining arguments."""
+    if not rest:
+        raise UsageError("no verb given (try: ipmifast -h)")
+    group, args = rest[0], rest[1:]
+    table = VERBS.get(group)
+    if table is None:
+        raise UsageError(f"unknown verb {group!r} (try: ipmifast -h)")
+    if args and args[0] in table:
+        return table[args[0]], args[1:]
+    if "" in table:
+        return table[""], args
+    raise UsageError(f"{group}: {'unknown subcommand ' + repr(args[0]) if args else 'what?'}; "
+                     f"usage: {USAGES.get(group, ' | '.join(n for n in table if n))}")
+
+
+def run_verb(opts: Options, rest: list[str]) -> int:
+    fn, args = find(rest)
+    if opts.host is None:
+        raise UsageError("no BMC given: use -H HOST (or run 'ipmifast sim' for a simulated one)")
+    password = need_password(opts)
+    from ipmifast.engine.loop import run
+
+    output = run(_one(opts, password, fn, args))
+    if opts.json:
+        print(json.dumps(jsonable(output.value)))
+    else:
+        for line in output.lines:
+            print(line)
+    return 0
+
+
+async def _one(opts: Options, password: bytes, fn: Verb, args: list[str]) -> Output:
+    import ipmifast
+
+    async with ipmifast.connect(
+        opts.host or "",
+        port=opts.port,
+        username=opts.username,
+        password=password,
+        cipher_suite=opts.cipher_suite,
+        privilege=opts.privilege,
+        kg=opts.kg,
+        interface=opts.interface,
+        auth_type=opts.auth_type,
+        quirks=opts.quirks,
+        timeout=opts.timeout,
+        retries=opts.retries,
+        keepalive=None,
+        reconnect=False,
+    ) as bmc:
+        return await fn(bmc, args)
+
+
+# ====================================================================================================== helpers
+
+
+def _arg_int(value: str, what: str, low: int = 0, high: int = 0xFF) -> int:
+    try:
+        number = int(value, 0)
+    except ValueError:
+        raise UsageError(f"{what} must be a number, not {value!r}") from None
+    if not low <= number <= high:
+        raise UsageError(f"{what} {number} is not {low}-{high}")
+    return number
+
+
+async def drive(bmc: Any, reader: Any) -> Any:
+    """Run a sans-IO reader (``next_request`` / ``receive_response``) over the session."""
+    while (request := reader.next_request()) is not None:
+        response = await bmc.request(request.netfn, request.cmd, request.data)
+        reader.receive_response(response.cc, response.data)
+    return reader
+
+
+def _kv(width: int, pairs: list[tuple[str, str]]) -> list[str]:
+    return [f"{key:<{width}}: {value}" for key, value in pairs]
+
+
+# ====================================================================================================== chassis
+
+usage("chassis", "chassis status | power status|on|off|cycle|reset|soft|diag | identify [SECONDS|force] | "
+                 "bootdev DEVICE [options=persistent,efiboot] | policy list|always-on|always-off|previous")
+usage("power", "power status|on|off|cycle|reset|soft|diag")
+
+_POWER_TEXT = {"on": "Up/On", "off": "Down/Off", "cycle": "Cycle", "reset": "Reset", "diag": "Diag", "soft": "Soft"}
+_POLICY_TEXT = {0: "always-off", 1: "previous", 2: "always-on", 3: "unknown"}
+
+
+@verb("chassis", "status")
+async def chassis_status(bmc: Any, args: list[str]) -> Output:
+    s = await bmc.chassis_status()
+    events = []
+    event = int(s.last_power_event)
+    for bit, name in ((1, "ac-failed"), (2, "overload"), (4, "interlock"), (8, "fault"), (16, "command")):
+        if event & bit:
+            events.append(name + " ")
+    lines = _kv(21, [
+        ("System Power", "on" if s.power_on else "off"),
+        ("Power Overload", str(s.power_overload).lower()),
+        ("Power Interlock", "active" if s.interlock else "inactive"),
+        ("Main Power Fault", str(s.power_fault).lower()),
+        ("Power Control Fault", str(s.power_control_fault).lower()),
+        ("Power Restore Policy", _POLICY_TEXT.get(int(s.restore_policy), "unknown")),
+        ("Last Power Event", "".join(events)),
+        ("Chassis Intrusion", "active" if s.intrusion else "inactive"),
+        ("Front-Panel Lockout", "active" if s.front_panel_lockout else "inactive"),
+        ("Drive Fault", str(s.drive_fault).lower()),
+        ("Cooling/Fan Fault", str(s.cooling_fault).lower()),
+    ])
+    return Output(lines, s)
+
+
+async def _power(bmc: Any, args: list[str]) -> Output:
+    if not args:
+        raise UsageError(f"power: what? usage: {USAGES['power']}")
+    action = args[0]
+    if action == "status":
+        s = await bmc.chassis_status()
+        state = "on" if s.power_on else "off"
+        return Output([f"Chassis Power is {state}"], {"power": state})
+    if action not in _POWER_TEXT:
+        raise UsageError(f"power: unknown action {action!r}; usage: {USAGES['power']}")
+    await bmc.power(action)
+    return Output([f"Chassis Power Control: {_POWER_TEXT[action]}"], {"power_control": action})
+
+
+@verb("chassis", "power")
+async def chassis_power(bmc: Any, args: list[str]) -> Output:
+    return await _power(bmc, args)
+
+
+@verb("power")
+async def power(bmc: Any, args: list[str]) -> Output:
+    return await _power(bmc, args)
+
+
+@verb("chassis", "identify")
+async def chassis_identify(bmc: Any, args: list[str]) -> Output:
+    if not args:
+        await bmc.identify()
+        return Output(["Chassis identify interval: default (15 seconds)"], {"identify": "default"})
+    if args[0] == "force":
+        await bmc.identify(force=True)
+        return Output(["Chassis identify interval: indefinite"], {"identify": "indefinite"})
+    seconds = _arg_int(args[0], "identify interval")
+    await bmc.identify(seconds)
+    text = "off" if seconds == 0 else f"{seconds} seconds"
+    return Output([f"Chassis identify interval: {text}"], {"identify": seconds})
+
+
+@verb("chassis", "bootdev")
+async def chassis_bootdev(bmc: Any, args: list[str]) -> Output:
+    from ipmifast.client import BOOT_DEVICES
+
+    if not args or args[0] not in BOOT_DEVICES:
+        raise UsageError(f"bootdev: give one of {', '.join(BOOT_DEVICES)} [options=persistent,efiboot]")
+    persistent = efi = False
+    for extra in args[1:]:
+        if not extra.startswith("options="):
+            raise UsageError(f"bootdev: unknown argument {extra!r}")
+        for option in extra[len("options="):].split(","):
+            if option == "persistent":
+                persistent = True
+            elif option == "efiboot":
+                efi = True
+            elif option:
+                raise UsageError(f"bootdev: unknown option {option!r} (persistent, efiboot)")
+    await bmc.set_bootdev(args[0], persistent=persistent, efi=efi)
+    return Output([f"Set Boot Device to {args[0]}"], {"boot_device": args[0], "persistent": persistent, "efi": efi})
+
+
+@verb("chassis", "policy")
+async def chassis_policy(bmc: Any, args: list[str]) -> Output:
+    from ipmifast.cmds.chassis import PowerRestorePolicy
+
+    names = {"always-off": PowerRestorePolicy.ALWAYS_OFF, "previous": PowerRestorePolicy.PREVIOUS,
+             "always-on": PowerRestorePolicy.ALWAYS_ON}
+    if not args or args[0] not in (*names, "list"):
+        raise UsageError("policy: give list, always-on, always-off or previous")
+    if args[0] == "list":
+        support = await bmc.set_power_restore_policy(PowerRestorePolicy.NO_CHANGE)
+        supported = [n for n in ("always-off", "always-on", "previous") if getattr(support, n.replace("-", "_"))]
+        return Output([f"Supported chassis power policy:  {' '.join(supported)}"], {"supported": supported})
+    await bmc.set_power_restore_policy(names[args[0]])
+    return Output([f"Set chassis power restore policy to {args[0]}"], {"policy": args[0]})
+
+
+# ====================================================================================================== mc
+
+usage("mc", "mc info | guid | reset warm|cold | watchdog get|reset|off")
+
+_DEVICE_SUPPORT = ("Sensor Device", "SDR Repository Device", "SEL Device", "FRU Inventory Device",
+                   "IPMB Event Receiver", "IPMB Event Generator", "Bridge", "Chassis Device")
+#: IANA enterprise numbers of BMC vendors, as ipmitool names them
+MANUFACTURERS = {
+    2: "IBM", 9: "Cisco", 11: "Hewlett-Packard", 42: "Sun Microsystems", 343: "Intel Corporation", 674: "DELL Inc",
+    2011: "Huawei Technologies Co., Ltd.", 2623: "ASUSTeK Computer Inc.", 7154: "Peppercon AG",
+    7244: "Quanta Computer Inc.", 10368: "FUJITSU", 10876: "Supermicro", 15370: "Giga-Byte Technology Co., Ltd.",
+    19046: "Lenovo", 20569: "Inventec Corporation", 32473: "Example Enterprise Number for Documentation Use",
+    37945: "Inspur", 47196: "Hewlett Packard Enterprise", 49622: "OpenBMC",
+}
+
+
+@verb("mc", "info")
+async def mc_info(bmc: Any, args: list[str]) -> Output:
+    d = await bmc.get_device_id()
+    lines = _kv(26, [
+        ("Device ID", str(d.device_id)),
+        ("Device Revision", str(d.device_revision)),
+        ("Firmware Revision", d.firmware_revision),
+        ("IPMI Version", d.ipmi_version),
+        ("Manufacturer ID", str(d.manufacturer_id)),
+        ("Manufacturer Name", MANUFACTURERS.get(d.manufacturer_id, f"Unknown (0x{d.manufacturer_id:X})")),
+        ("Product ID", f"{d.product_id} (0x{d.product_id:04x})"),
+        ("Product Name", f"Unknown (0x{d.product_id:X})"),
+        ("Device Available", "yes" if d.device_available else "no"),
+        ("Provides Device SDRs", "yes" if d.provides_sdrs else "no"),
+    ])
+    lines.append(f"{'Additional Device Support':<26}:")
+    support = int(d.additional_device_support)
+    lines += [f"    {name}" for bit, name in enumerate(_DEVICE_SUPPORT) if support & (1 << bit)]
+    if d.aux_firmware_revision is not None:
+        lines.append(f"{'Aux Firmware Rev Info':<26}: ")
+        lines += [f"    0x{b:02x}" for b in d.aux_firmware_revision]
+    return Output(lines, d)
+
+
+@verb("mc", "guid")
+async def mc_guid(bmc: Any, args: list[str]) -> Output:
+    guid = await bmc.get_system_guid()
+    return Output([f"System GUID   : {guid.guid.hex().upper()}"], {"guid": guid.guid.hex(), "uuid": guid.uuid})
+
+
+@verb("mc", "reset")
+async def mc_reset(bmc: Any, args: list[str]) -> Output:
+    if not args or args[0] not in ("warm", "cold"):
+        raise UsageError("mc reset: give warm or cold")
+    if args[0] == "warm":
+        await bmc.warm_reset()
+    else:
+        await bmc.cold_reset()
+    return Output([f"Sent {args[0]} reset command to MC"], {"reset": args[0]})
+
+
+_TIMER_USE = {1: "BIOS FRB2", 2: "BIOS/POST", 3: "OS Load", 4: "SMS/OS", 5: "OEM"}
+_TIMER_ACTION = {0: "No action", 1: "Hard Reset", 2: "Power Down", 3: "Power Cycle"}
+_PRETIMEOUT = {0: "None", 1: "SMI", 2: "NMI / Diagnostic Interrupt", 3: "Messaging Interrupt"}
+
+
+@verb("mc", "watchdog")
+async def mc_watchdog(bmc: Any, args: list[str]) -> Output:
+    if not args or args[0] not in ("get", "reset", "off"):
+        raise UsageError("mc watchdog: give get, reset or off")
+    if args[0] == "reset":
+        await bmc.reset_watchdog()
+        return Output(["IPMI Watchdog Timer Reset -  countdown restarted!"], {"watchdog": "reset"})
+    if args[0] == "off":
+        from ipmifast.cmds.app import TimeoutAction, TimerUse
+
+        await bmc.set_watchdog(timer_use=TimerUse.SMS_OS, timeout_action=TimeoutAction.NO_ACTION, initial_countdown=0)
+        return Output(["Watchdog Timer was successfully turned off"], {"watchdog": "off"})
+    w = await bmc.get_watchdog()
+    use = int(w.timer_use)
+    action = int(w.timeout_action)
+    lines = [
+        f"Watchdog Timer Use:     {_TIMER_USE.get(use, 'Reserved')} (0x{use:02x})",
+        f"Watchdog Timer Is:      {'Started/Running' if w.running else 'Stopped'}",
+        f"Watchdog Timer Logging: {'Off' if w.dont_log else 'On'}",
+        f"Watchdog Timer Action:  {_TIMER_ACTION.get(action, 'Reserved')} (0x{action:02x})",
+        f"Pre-timeout interrupt:  {_PRETIMEOUT.get(int(w.pre_timeout_interrupt), 'Reserved')}",
+        f"Pre-timeout interval:   {w.pre_timeout_interval} seconds",
+    ]
+    flags = int(w.expiration_flags)
+    lines.append(f"Timer Expiration Flags: {'None' if not flags else _flag_names(flags)} (0x{flags:02x})")
+    lines.append(f"Initial Countdown:      {w.initial_countdown / 10:.1f} sec")
+    if w.present_countdown is not None:
+        lines.append(f"Present Countdown:      {w.present_countdown / 10:.1f} sec")
+    return Output(lines, w)
+
+
+def _flag_names(flags: int) -> str:
+    return ", ".join(_TIMER_USE.get(bit, "Reserved") for bit in range(1, 6) if flags & (1 << bit))
+
+
+# ====================================================================================================== raw
+
+usage("raw", "raw NETFN CMD [DATA...]  (bytes as 0x12 or 12)")
+
+
+@verb("raw")
+async def raw(bmc: Any, args: list[str]) -> Output:
+    if len(args) < 2:
+        raise UsageError(f"raw: {USAGES['raw']}")
+    try:
+        values = [int(a, 16) if not a.lower().startswith("0x") else int(a, 0) for a in args]
+    except ValueError:
+        bad = next(a for a in args if not _is_hex_byte(a))
+        raise UsageError(f"raw: {bad!r} is not a byte (write 0x12 or 12)") from None
+    if any(not 0 <= v <= 0xFF for v in values):
+        raise UsageError("raw: every value must be a byte, 0x00-0xff")
+    netfn, cmd, data = values[0], values[1], bytes(values[2:])
+    if netfn > 0x3F:
+        raise UsageError(f"raw: netfn 0x{netfn:02x} is not 0x00-0x3f")
+    response = await bmc.request(netfn, cmd, data)
+    if response.cc:
+        raise CompletionCodeError(netfn, cmd, response.cc)
+    lines = []
+    for i in range(0, len(response.data), 16):
+        lines.append("".join(f" {b:02x}" for b in response.data[i : i + 16]))
+    return Output(lines or [""], {"netfn": netfn, "cmd": cmd, "cc": 0, "data": response.data.hex()})
+
+
+def _is_hex_byte(text: str) -> bool:
+    try:
+        int(text, 16 if not text.lower().startswith("0x") else 0)
+    except ValueError:
+        return False
+    return True
+
+
+# ====================================================================================================== sdr, sensor
+
+usage("sdr", "sdr list | elist [all] | info")
+usage("sensor", "sensor list")
+
+
+async def _sdr_and_readings(bmc: Any) -> tuple[list[Any], dict[int, Any]]:
+    from ipmifast.records import sdr
+
+    reader = await drive(bmc, sdr.SdrRepositoryReader())
+    records = reader.decoded()
+    readings: dict[int, Any] = {}
+    for index, record in enumerate(records):
+        if isinstance(record, sdr.FullSensorRecord | sdr.CompactSensorRecord):
+            response = await bmc.request(0x04, 0x2D, bytes([record.sensor_number]))
+            readings[index] = sdr.decode_sensor_reading(response.data) if response.cc == 0 else None
+    return records, readings
+
+
+@verb("sdr", "elist")
+async def sdr_elist(bmc: Any, args: list[str]) -> Output:
+    from ipmifast.records import sdr
+
+    records, readings = await _sdr_and_readings(bmc)
+    show_all = bool(args and args[0] == "all")
+    lines = []
+    for index, record in enumerate(records):
+        if not show_all and not isinstance(record, sdr.FullSensorRecord | sdr.CompactSensorRecord):
+            continue
+        line = sdr.format_sdr_elist(record, readings.get(index))
+        if line is not None:
+            lines.append(line)
+    return Output(lines, [_sensor_json(r, readings.get(i)) for i, r in enumerate(records)])
+
+
+@verb("sdr", "list")
+async def sdr_list(bmc: Any, args: list[str]) -> Output:
+    from ipmifast.records import sdr
+
+    records, readings = await _sdr_and_readings(bmc)
+    lines = [sdr.format_sdr_list(r, readings.get(i)) for i, r in enumerate(records)
+             if isinstance(r, sdr.FullSensorRecord | sdr.CompactSensorRecord)]
+    return Output(lines, [_sensor_json(r, readings.get(i)) for i, r in enumerate(records)])
+
+
+def _sensor_json(record: Any, reading: Any) -> dict[str, Any]:
+    from ipmifast.records import sdr
+
+    out: dict[str, Any] = {"record": record}
+    if isinstance(record, sdr.FullSensorRecord | sdr.CompactSensorRecord):
+        out["reading"] = reading
+        out["status"] = sdr.sensor_status(record, reading)
+        if (
+            isinstance(record, sdr.FullSensorRecord) and reading is not None and record.is_threshold
+            and record.has_analog_reading and not reading.unavailable
+        ):
+            out["value"] = sdr.raw_to_value(record, reading.raw)
+            out["units"] = sdr.units_text(record)
+    return out
+
+
+# ====================================================================================================== sel
+
+usage("sel", "sel list | elist")
+
+
+async def _sel(bmc: Any) -> list[Any]:
+    from ipmifast.records import sel
+
+    reader = await drive(bmc, sel.SelReader())
+    return list(reader.decoded())
+
+
+@verb("sel", "list")
+async def sel_list(bmc: Any, args: list[str]) -> Output:
+    from ipmifast.records import sel
+
+    entries = await _sel(bmc)
+    return Output([sel.format_ipmitool_sel(e) for e in entries], entries)
+
+
+@verb("sel", "elist")
+async def sel_elist(bmc: Any, args: list[str]) -> Output:
+    from ipmifast.records import sdr, sel
+
+    entries = await _sel(bmc)
+    records = (await drive(bmc, sdr.SdrRepositoryReader())).decoded()
+    return Output([sel.format_ipmitool_sel(e, records) for e in entries], entries)
+
+
+# ====================================================================================================== fru
+
+usage("fru", "fru print [ID]")
+
+
+@verb("fru", "print")
+async def fru_print(bmc: Any, args: list[str]) -> Output:
+    from ipmifast.records import fru
+
+    fru_id = _arg_int(args[0], "FRU ID") if args else 0
+    image = (await drive(bmc, fru.FruReader(fru_id))).data
+    inventory = fru.decode_fru(image)
+    return Output([*fru.format_ipmitool_fru(inventory), ""], inventory)

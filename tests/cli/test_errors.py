@@ -1,0 +1,102 @@
+"""Every failure a user can hit is one line ``ipmifast: <host>: <message>`` with its documented exit code."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.interop.conftest import SimBmc, start_ipmi_sim, stop_ipmi_sim
+
+from .conftest import ipmifast
+
+
+@pytest.fixture(scope="module")
+def bmc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimBmc]:
+    sim = start_ipmi_sim(tmp_path_factory.mktemp("cli-errors"), slot=12)
+    try:
+        yield sim
+    finally:
+        stop_ipmi_sim(sim)
+
+
+def one_line(result: object, code: int, starts: str) -> None:
+    assert result.returncode == code, (result.returncode, result.stderr)  # type: ignore[attr-defined]
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("Warning:")]  # type: ignore[attr-defined]
+    assert len(lines) == 1, result.stderr  # type: ignore[attr-defined]
+    assert lines[0].startswith(starts), lines[0]
+    assert "Traceback" not in result.stderr  # type: ignore[attr-defined]
+    assert result.stdout == ""  # type: ignore[attr-defined]  # nothing written half
+
+
+def base(bmc: SimBmc, *extra: str) -> list[str]:
+    return ["-H", bmc.addr, "-p", str(bmc.port), "-U", "admin", *extra]
+
+
+def test_wrong_password(bmc: SimBmc) -> None:
+    one_line(ipmifast(*base(bmc, "-P", "wrong"), "power", "status"), 2,
+             f"ipmifast: {bmc.addr}: RAKP 2 HMAC does not verify")
+
+
+def test_unreachable_host(bmc: SimBmc) -> None:
+    one_line(ipmifast(*base(bmc, "-P", "x", "-N", "0.2", "-R", "1"), "-p", str(bmc.port + 1), "power", "status"),
+             3, f"ipmifast: {bmc.addr}: no answer to the open session request")
+
+
+def test_bad_cipher_suite(bmc: SimBmc) -> None:
+    one_line(ipmifast(*base(bmc, "-P", "ipmifast-admin", "-C", "17"), "power", "status"), 2,
+             f"ipmifast: {bmc.addr}: open session: invalid authentication algorithm")
+    one_line(ipmifast(*base(bmc, "-P", "ipmifast-admin", "-C", "4"), "power", "status"), 2,
+             f"ipmifast: {bmc.addr}: ")
+
+
+def test_bad_host_name() -> None:
+    one_line(ipmifast("-H", "no-such-bmc.invalid", "-U", "a", "-P", "b", "power", "status"), 68,
+             "ipmifast: no-such-bmc.invalid: cannot resolve host name")
+
+
+def test_missing_password_without_a_terminal(bmc: SimBmc) -> None:
+    one_line(ipmifast(*base(bmc), "power", "status", stdin=""), 64, f"ipmifast: {bmc.addr}: no password given")
+
+
+def test_unknown_verb_and_subcommand(bmc: SimBmc) -> None:
+    one_line(ipmifast(*base(bmc, "-P", "x"), "frobnicate"), 64, f"ipmifast: {bmc.addr}: unknown verb 'frobnicate'")
+    one_line(ipmifast(*base(bmc, "-P", "x"), "chassis", "explode"), 64,
+             f"ipmifast: {bmc.addr}: chassis: unknown subcommand 'explode'; usage: chassis status")
+
+
+def test_malformed_raw_bytes(bmc: SimBmc) -> None:
+    one_line(ipmifast(*base(bmc, "-P", "ipmifast-admin"), "raw", "0x06", "zz"), 64,
+             f"ipmifast: {bmc.addr}: raw: 'zz' is not a byte")
+    one_line(ipmifast(*base(bmc, "-P", "ipmifast-admin"), "raw", "0x06", "0x100"), 64,
+             f"ipmifast: {bmc.addr}: raw: every value must be a byte")
+
+
+def test_completion_code_has_the_spec_text(bmc: SimBmc) -> None:
+    one_line(ipmifast(*base(bmc, "-P", "ipmifast-admin"), "raw", "0x06", "0x08"), 1,
+             f"ipmifast: {bmc.addr}: Get Device GUID: invalid command (completion code 0xc1)")
+
+
+def test_password_sources(bmc: SimBmc, tmp_path: Path) -> None:
+    env = dict(os.environ, IPMI_PASSWORD="ipmifast-admin")
+    ok = ipmifast(*base(bmc, "-E"), "power", "status", env=env)
+    assert ok.returncode == 0 and ok.stdout.strip().startswith("Chassis Power is") and ok.stderr == ""
+    with_p = ipmifast(*base(bmc, "-P", "ipmifast-admin"), "power", "status")
+    assert with_p.returncode == 0 and with_p.stderr.startswith("Warning: the password given with -P")
+    loose = tmp_path / "pw"
+    loose.write_text("ipmifast-admin\n")
+    loose.chmod(0o644)
+    one_line(ipmifast(*base(bmc, "-f", str(loose)), "power", "status"), 64,
+             f"ipmifast: {bmc.addr}: the password file {loose} can be read by other users")
+    assert ipmifast(*base(bmc, "-f", str(loose), "-F"), "power", "status").returncode == 0
+    one_line(ipmifast(*base(bmc, "-E"), "power", "status", env={k: v for k, v in os.environ.items()
+                                                                  if k != "IPMI_PASSWORD"}),
+             64, f"ipmifast: {bmc.addr}: -E: the IPMI_PASSWORD environment variable is not set")
+
+
+def test_help_and_usage() -> None:
+    result = ipmifast("-h")
+    assert result.returncode == 0 and "usage: ipmifast" in result.stdout
+    one_line(ipmifast("-Z"), 64, "ipmifast: unknown option -Z")
