@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         host = opts.host
         for warning in opts.warnings:
             print(warning, file=sys.stderr)
-        from ipmifast.cli.verbs import run_verb
+        from ipmifast.cli.registry import run_verb
 
         return run_verb(opts, rest)
     except _Help:

@@ -1,96 +1,11 @@
-"""The verbs of ``ipmifast``: ipmitool's names and output layout, the same data as JSON with ``--json``.
-
-Each verb is ``async def verb(bmc, args) -> Output``: it talks to one BMC and returns what to print (text lines and
-the JSON value), so the fleet runner can call the same function for thousands of hosts.
-"""
+"""Verbs: chassis, power, mc, raw, sdr, sel, fru (ipmitool's names and output layout)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from ipmifast.cli.main import Options, jsonable, need_password
+from ipmifast.cli.registry import USAGES, Output, drive, usage, verb
 from ipmifast.errors import CompletionCodeError, UsageError
-
-
-@dataclass
-class Output:
-    lines: list[str] = field(default_factory=list)
-    value: Any = None
-
-
-Verb = Callable[[Any, list[str]], Awaitable[Output]]
-VERBS: dict[str, dict[str, Verb]] = {}
-USAGES: dict[str, str] = {}
-
-
-def verb(group: str, name: str = "") -> Callable[[Verb], Verb]:
-    def register(fn: Verb) -> Verb:
-        VERBS.setdefault(group, {})[name] = fn
-        return fn
-
-    return register
-
-
-def usage(group: str, text: str) -> None:
-    USAGES[group] = text
-
-
-def find(rest: list[str]) -> tuple[Verb, list[str]]:
-    """The verb function for ``rest`` (``["chassis", "status"]``) and its remaining arguments."""
-    if not rest:
-        raise UsageError("no verb given (try: ipmifast -h)")
-    group, args = rest[0], rest[1:]
-    table = VERBS.get(group)
-    if table is None:
-        raise UsageError(f"unknown verb {group!r} (try: ipmifast -h)")
-    if args and args[0] in table:
-        return table[args[0]], args[1:]
-    if "" in table:
-        return table[""], args
-    raise UsageError(f"{group}: {'unknown subcommand ' + repr(args[0]) if args else 'what?'}; "
-                     f"usage: {USAGES.get(group, ' | '.join(n for n in table if n))}")
-
-
-def run_verb(opts: Options, rest: list[str]) -> int:
-    fn, args = find(rest)
-    if opts.host is None:
-        raise UsageError("no BMC given: use -H HOST (or run 'ipmifast sim' for a simulated one)")
-    password = need_password(opts)
-    from ipmifast.engine.loop import run
-
-    output = run(_one(opts, password, fn, args))
-    if opts.json:
-        print(json.dumps(jsonable(output.value)))
-    else:
-        for line in output.lines:
-            print(line)
-    return 0
-
-
-async def _one(opts: Options, password: bytes, fn: Verb, args: list[str]) -> Output:
-    import ipmifast
-
-    async with ipmifast.connect(
-        opts.host or "",
-        port=opts.port,
-        username=opts.username,
-        password=password,
-        cipher_suite=opts.cipher_suite,
-        privilege=opts.privilege,
-        kg=opts.kg,
-        interface=opts.interface,
-        auth_type=opts.auth_type,
-        quirks=opts.quirks,
-        timeout=opts.timeout,
-        retries=opts.retries,
-        keepalive=None,
-        reconnect=False,
-    ) as bmc:
-        return await fn(bmc, args)
-
 
 # ====================================================================================================== helpers
 
@@ -103,14 +18,6 @@ def _arg_int(value: str, what: str, low: int = 0, high: int = 0xFF) -> int:
     if not low <= number <= high:
         raise UsageError(f"{what} {number} is not {low}-{high}")
     return number
-
-
-async def drive(bmc: Any, reader: Any) -> Any:
-    """Run a sans-IO reader (``next_request`` / ``receive_response``) over the session."""
-    while (request := reader.next_request()) is not None:
-        response = await bmc.request(request.netfn, request.cmd, request.data)
-        reader.receive_response(response.cc, response.data)
-    return reader
 
 
 def _kv(width: int, pairs: list[tuple[str, str]]) -> list[str]:
