@@ -122,3 +122,29 @@ def test_typed_commands(ipmi_sim: SimBmc) -> None:
                 await bmc.get_device_guid()
 
     run(main())
+
+
+@pytest.mark.parametrize("suite", [0, 1, 2, 3, 6, 11])
+def test_read_commands_over_every_working_suite(ipmi_sim: SimBmc, suite: int) -> None:
+    """The commands ipmi_sim implements, over each cipher suite that ipmi_sim runs with real clients."""
+    from ipmifast.cmds.chassis import BootOptionParameter
+    from ipmifast.cmds.transport import LanParameter
+
+    async def main() -> None:
+        async with ipmifast.connect(
+            ipmi_sim.addr, port=ipmi_sim.port, username="admin", password="ipmifast-admin", cipher_suite=suite
+        ) as bmc:
+            assert (await bmc.get_device_id()).manufacturer_id == 32473
+            assert len((await bmc.get_system_guid()).guid) == 16
+            assert (await bmc.chassis_status()).power_on in (True, False)
+            assert (await bmc.get_watchdog()).initial_countdown >= 0
+            assert (await bmc.get_channel_info(1)).channel == 1
+            assert int((await bmc.get_channel_access(1)).privilege_limit) == 4
+            assert (await bmc.get_session_info()).active_session_count >= 1
+            assert await bmc.get_user_name(3) == b"operator"
+            assert int((await bmc.get_user_access(1, 4)).privilege_limit) == 2
+            assert str(await bmc.get_lan_parameter(1, LanParameter.IP_ADDRESS)) == ipmi_sim.addr
+            assert (await bmc.get_boot_option(BootOptionParameter.BOOT_FLAGS)).parameter == 5
+            assert await bmc.set_session_privilege(0) == 4
+
+    run(main())
