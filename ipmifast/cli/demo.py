@@ -1,5 +1,9 @@
-"""``ipmifast demo``: RMCP+ sessions with every cipher suite, client core ↔ BMC core in memory, or with -H a real
-BMC through the minimal blocking driver."""
+"""``ipmifast demo``: the main job.
+
+By default, a fleet operation against the embedded simulator: N virtual BMCs start in this process on loopback
+(127.77.0.0/16), and ``power status`` runs over all of them through the real engine (one socket, RMCP+ cipher
+suite 17 sessions), with a summary grouped by result. ``--suites`` opens a session with every cipher suite between
+the client core and the BMC core in memory; ``-H`` talks to a real BMC instead."""
 
 from __future__ import annotations
 
@@ -61,10 +65,44 @@ def _in_memory(suite: int) -> tuple[int, float]:
     return handshake, per_round_trip
 
 
+async def _fleet(count: int, base: str, port: int, concurrency: int, suite: int) -> tuple[dict[str, int], float]:
+    import asyncio
+
+    import ipmifast
+    from ipmifast.engine.fleet import run_fleet
+    from ipmifast.sim.fleet import Fleet
+
+    async with Fleet(count=count, base=base, port=port, cipher_suites=frozenset({3, 17})) as fleet:
+        async def power_status(address: tuple[str, int]) -> str:
+            async with ipmifast.connect(address[0], port=address[1], username="admin", password="ipmifast",
+                                        cipher_suite=suite, keepalive=None, reconnect=False) as bmc:
+                return "on" if (await bmc.chassis_status()).power_on else "off"
+
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        summary: dict[str, int] = {}
+        async for result in run_fleet(fleet.addresses, power_status, concurrency=concurrency):
+            key = result.value if result.ok and result.value else f"error: {result.kind}"
+            summary[key] = summary.get(key, 0) + 1
+        return summary, loop.time() - start
+
+
 def demo(args: argparse.Namespace) -> int:
     print(f"ipmifast core: framing={frame.__impl__} crypto={crypto.__impl__} sol={sol.__impl__}")
     if args.host:
         return _real_bmc(args)
+    if not args.suites:
+        from ipmifast.engine.loop import run
+
+        print(f"embedded simulator: {args.count} virtual BMCs on {args.base}+ port {args.sim_port}, user admin, "
+              f"cipher suite {args.cipher_suite}; running 'power status' over all of them")
+        summary, elapsed = run(_fleet(args.count, args.base, args.sim_port, args.concurrency, args.cipher_suite))
+        for key, n in sorted(summary.items()):
+            print(f"  {key}: {n} BMCs")
+        sessions = sum(summary.values())
+        print(f"{sessions} sessions (open + Get Chassis Status + close) in {elapsed:.2f} s: "
+              f"{sessions / elapsed:.0f} sessions/s, concurrency {args.concurrency}")
+        return 0 if set(summary) <= {"on", "off"} else 1
     print("in-memory RMCP+ sessions, remote console core <-> BMC core (no BMC given with -H)")
     print(f"{'suite':>5}  {'auth':<18} {'integrity':<16} {'confidentiality':<16} {'handshake':>9}  Get Device ID")
     for suite_id, suite in sorted(CIPHER_SUITES.items()):
@@ -114,7 +152,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("-p", dest="port", type=int, default=623, help="UDP port (default 623)")
     parser.add_argument("-U", dest="user", default="admin", help="user name (default admin)")
     parser.add_argument("-P", dest="password", help="password (or IPMI_PASSWORD in the environment)")
-    parser.add_argument("-C", dest="cipher_suite", type=int, default=3, help="cipher suite (default 3)")
+    parser.add_argument("-C", dest="cipher_suite", type=int, default=17, help="cipher suite (default 17)")
+    parser.add_argument("--count", type=int, default=1000, help="simulated BMCs (default 1000)")
+    parser.add_argument("--base", default="127.77.0.1", help="first simulated BMC address (default 127.77.0.1)")
+    parser.add_argument("--sim-port", dest="sim_port", type=int, default=9623,
+                        help="simulated BMCs' UDP port (default 9623)")
+    parser.add_argument("--concurrency", type=int, default=256, help="sessions at once (default 256)")
+    parser.add_argument("--suites", action="store_true", help="in-memory sessions with every cipher suite instead")
     parser.add_argument("-N", dest="timeout", type=float, default=1.0, help="seconds per try (default 1)")
     parser.add_argument("-R", dest="retries", type=int, default=3, help="retransmits (default 3)")
     args = parser.parse_args(argv)

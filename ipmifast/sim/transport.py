@@ -49,6 +49,8 @@ class MultiAddressSocket:
         self.received = 0
         self.sent = 0
         self.send_errors = 0
+        #: datagrams whose handling raised (a bug): counted, the first one logged, the socket keeps serving
+        self.internal_errors = 0
         loop.add_reader(sock.fileno(), self._readable)
 
     def close(self) -> None:
@@ -81,8 +83,16 @@ class MultiAddressSocket:
             for level, kind, cdata in ancdata:
                 if level == socket.IPPROTO_IP and kind == IP_PKTINFO and len(cdata) >= _PKTINFO.size:
                     dst = socket.inet_ntoa(_PKTINFO.unpack_from(cdata)[2])
-            if dst is not None:
+            if dst is None:
+                continue
+            try:
                 self.receiver(data, dst, addr)
+            except Exception as exc:  # a bug in one BMC must not stop the socket serving the others
+                self.internal_errors += 1
+                if self.internal_errors == 1:
+                    import logging
+
+                    logging.getLogger("ipmifast.sim").exception("internal error handling a datagram: %s", exc)
 
 
 def address_range(base: str, count: int) -> list[str]:
