@@ -10,7 +10,8 @@ from ipmifast.proto.cipher_suites import CIPHER_SUITES
 
 
 def test_demo_opens_every_cipher_suite_in_memory() -> None:
-    out = subprocess.run([sys.executable, "-m", "ipmifast", "demo"], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-m", "ipmifast", "demo", "--suites"], capture_output=True, text=True,
+                         timeout=120)
     assert out.returncode == 0, out.stderr
     assert "framing=c crypto=c sol=c" in out.stdout
     suites = [int(m.group(1)) for m in re.finditer(r"^\s+(\d+)\s+RAKP_\S+.*\s8 pkts", out.stdout, re.M)]
