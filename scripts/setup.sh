@@ -31,6 +31,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip setuptools wheel "Cython>=3"
 # --no-build-isolation: build with the venv's Cython/setuptools; editable so the compiled modules sit in the tree
 .venv/bin/python -m pip install --quiet --no-build-isolation -e ".[test,scapy_layers]"
-.venv/bin/python -c 'import ipmifast.proto.frame as f, ipmifast.proto.crypto as c, ipmifast.proto.sol as s; \
-assert (f.__impl__, c.__impl__, s.__impl__) == ("c", "c", "c"), "compiled extension not loaded"; \
+.venv/bin/python -c 'import ipmifast.proto.frame as f, ipmifast.proto.crypto as c, ipmifast.proto.sol as s, \
+ipmifast.engine.batch as b; \
+assert (f.__impl__, c.__impl__, s.__impl__, b.__impl__) == ("c",) * 4, "compiled extension not loaded"; \
 print("ipmifast: compiled extensions built and loaded")'

@@ -15,6 +15,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
+from ipmifast.engine.batch import send_batch
 from ipmifast.engine.timers import LoopTimer
 from ipmifast.errors import IpmiError, LocalProtocolError, SessionTimeout
 from ipmifast.proto import frame
@@ -155,6 +156,10 @@ class Endpoint(asyncio.DatagramProtocol):
         #: datagrams no session took, by reason
         self.unrouted: Counter[str] = Counter()
         self.datagrams_sent = 0
+        #: datagrams produced in this loop iteration, sent together by ``_flush``; sendmmsg calls made
+        self._batch_out: list[bytes] = []
+        self._batch_to: list[Address] = []
+        self.batches = 0
         self.datagrams_received = 0
 
     @classmethod
@@ -350,13 +355,36 @@ class Endpoint(asyncio.DatagramProtocol):
         session = conn.session
         transport = self.transport
         datagrams = session.datagrams_to_send(self.loop.time())
-        if transport is not None:
+        if transport is not None and datagrams:
+            if not self._batch_out:
+                self.loop.call_soon(self._flush)
             for datagram in datagrams:
-                transport.sendto(datagram, conn.addr)
-            self.datagrams_sent += len(datagrams)
+                self._batch_out.append(datagram)
+                self._batch_to.append(conn.addr)
         conn._dispatch()
         if self._by_sid.get(conn.session_id) is conn:
             self._timers.set(conn.session_id, session.get_timer())
+
+    def _flush(self) -> None:
+        """Send what this loop iteration produced: one ``sendmmsg`` for the lot when the socket's buffer is empty
+        (Linux), the transport's own buffered ``sendto`` for anything left."""
+        datagrams, addresses = self._batch_out, self._batch_to
+        self._batch_out, self._batch_to = [], []
+        transport = self.transport
+        if transport is None or not datagrams:
+            return
+        sent = 0
+        sock = transport.get_extra_info("socket")
+        buffered = getattr(transport, "get_write_buffer_size", lambda: 1)()  # both asyncio and uvloop have it
+        if sock is not None and buffered == 0:
+            try:
+                sent = send_batch(sock.fileno(), datagrams, addresses)
+                self.batches += 1
+            except (OSError, ValueError):
+                sent = 0  # e.g. a host name instead of an address: the transport resolves and reports
+        for i in range(sent, len(datagrams)):
+            transport.sendto(datagrams[i], addresses[i])
+        self.datagrams_sent += len(datagrams)
 
     def _on_timer(self, sid_m: int, now: float) -> None:
         conn = self._by_sid.get(sid_m)

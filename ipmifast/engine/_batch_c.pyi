@@ -1,0 +1,3 @@
+__impl__: str
+
+def send_batch(fd: int, datagrams: list[bytes], addresses: list[tuple[str, int]]) -> int: ...
