@@ -26,3 +26,13 @@ def test_demo_without_password_is_a_one_line_usage_error() -> None:
     )
     assert out.returncode == 64
     assert out.stderr.strip() == "ipmifast: 127.0.0.1: no password: give -P PASSWORD or set IPMI_PASSWORD with -E"
+
+
+def test_main_job_fleet_against_the_embedded_simulator() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "ipmifast", "demo", "--count", "300", "--base", "127.76.0.1", "--sim-port", "9633"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "  on: 300 BMCs" in out.stdout
+    assert re.search(r"^300 sessions \(open \+ Get Chassis Status \+ close\) in [\d.]+ s", out.stdout, re.M)
