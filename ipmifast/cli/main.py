@@ -147,6 +147,8 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
             opts.kg = bytes.fromhex(raw["-y"])
         except ValueError:
             raise UsageError("Kg given with -y must be hexadecimal") from None
+    if "-b" in raw or "-t" in raw:
+        raise UsageError("bridging (-b/-t) is not supported by the command line yet")
     sources = [s for s in ("-P", "-f", "-E", "-a") if s in raw or s in flags]
     if len(sources) > 1:
         raise UsageError(f"give the password one way only, not {' and '.join(sources)}")
