@@ -36,6 +36,7 @@ options (as ipmitool spells them):
   -R count         retransmits per request (default 3)
   -N seconds       seconds per try (default 1)
   -W flag,...      BMC workarounds, FreeIPMI's names (intel20, supermicro20, sun20, opensesspriv, ...)
+  --sdr-cache FILE keep the SDR repository in FILE: later reads cost one round trip while it is unchanged
   --json           machine-readable output
   --debug          show tracebacks of internal errors
   -h, --help       this help
@@ -45,7 +46,9 @@ verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, s
 """
 
 #: options that take a value
-_VALUE_OPTIONS = {"-I", "-H", "-p", "-U", "-P", "-f", "-C", "-L", "-A", "-k", "-y", "-R", "-N", "-W", "-b", "-t"}
+_VALUE_OPTIONS = {
+    "-I", "-H", "-p", "-U", "-P", "-f", "-C", "-L", "-A", "-k", "-y", "-R", "-N", "-W", "-b", "-t", "--sdr-cache"
+}
 _FLAG_OPTIONS = {"-E", "-a", "-v", "-F", "--json", "--debug", "-h", "--help"}
 
 
@@ -68,6 +71,7 @@ class Options:
     verbose: int = 0
     force_file: bool = False
     password_from: str | None = None
+    sdr_cache: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -104,7 +108,7 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         elif arg in _FLAG_OPTIONS:
             flags.add(arg)
             i += 1
-        elif len(arg) > 2 and arg[:2] in _VALUE_OPTIONS and arg[0] == "-" and arg[1] != "-":
+        elif len(arg) > 2 and arg[:2] in _VALUE_OPTIONS and arg[1] != "-":
             raw[arg[:2]] = arg[2:]  # -H10.0.0.1, as getopt allows
             i += 1
         elif arg.startswith("-") and arg != "-" and not _is_number(arg):
@@ -123,6 +127,7 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
             raise UsageError(f"interface {raw['-I']!r} is not supported: use -I lanplus or -I lan")
         opts.interface = raw["-I"]
     opts.host = raw.get("-H")
+    opts.sdr_cache = raw.get("--sdr-cache")
     if "-p" in raw:
         opts.port = _int(raw["-p"], "port (-p)")
         if not 0 < opts.port < 65536:

@@ -7,6 +7,7 @@ function for thousands of hosts. Verb modules register themselves with ``@verb(g
 
 from __future__ import annotations
 
+import contextvars
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,9 @@ from typing import Any
 
 from ipmifast.cli.main import Options, jsonable, need_password
 from ipmifast.errors import UsageError
+
+#: the global options of this invocation, for verbs that need them (``--sdr-cache``)
+OPTIONS: contextvars.ContextVar[Options] = contextvars.ContextVar("ipmifast_options")
 
 #: modules that define verbs (imported when a verb is looked up, so start-up stays light)
 VERB_MODULES = ("ipmifast.cli.verbs", "ipmifast.cli.verbs_config", "ipmifast.cli.verbs_sensors")
@@ -77,6 +81,7 @@ def run_verb(opts: Options, rest: list[str]) -> int:
     password = need_password(opts)
     from ipmifast.engine.loop import run
 
+    OPTIONS.set(opts)
     output = run(_one(opts, password, fn, args))
     if opts.json:
         print(json.dumps(jsonable(output.value)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ipmifast.cli.registry import USAGES, Output, drive, usage, verb
@@ -272,11 +273,59 @@ usage("sdr", "sdr list | elist [all] | info")
 usage("sensor", "sensor list")
 
 
+async def sdr_records(bmc: Any) -> list[Any]:
+    """The SDR repository, from ``--sdr-cache FILE`` when the repository has not changed since it was written
+    (same record count and addition/erase timestamps from Get SDR Repository Info: one round trip)."""
+    from ipmifast.cli.registry import OPTIONS
+    from ipmifast.records import sdr
+
+    options = OPTIONS.get(None)
+    path = options.sdr_cache if options is not None else None
+    key = ""
+    if path:
+        info = await bmc.raw(0x0A, 0x20)  # Get SDR Repository Info (§33.9)
+        key = f"{bmc.host}:{info[1:3].hex()}:{info[5:13].hex()}"
+        cached = _load_cache(path, key)
+        if cached is not None:
+            return [sdr.decode_sdr(raw) for raw in cached]
+    reader = await drive(bmc, sdr.SdrRepositoryReader())
+    if path:
+        _save_cache(path, key, reader.records)
+    return list(reader.decoded())
+
+
+def _load_cache(path: str, key: str) -> list[bytes] | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            content = json.load(f)
+        if content.get("key") != key:
+            return None
+        return [bytes.fromhex(r) for r in content["records"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no cache, or not ours: read the repository
+
+
+def _save_cache(path: str, key: str, records: list[bytes]) -> None:
+    import os
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sdr-cache-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"key": key, "records": [r.hex() for r in records]}, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)  # atomic: a crash leaves the old cache or the new one, never half of one
+    except OSError as exc:
+        os.unlink(tmp)
+        raise UsageError(f"cannot write the SDR cache {path}: {exc.strerror}") from None
+
+
 async def _sdr_and_readings(bmc: Any) -> tuple[list[Any], dict[int, Any]]:
     from ipmifast.records import sdr
 
-    reader = await drive(bmc, sdr.SdrRepositoryReader())
-    records = reader.decoded()
+    records = await sdr_records(bmc)
     readings: dict[int, Any] = {}
     for index, record in enumerate(records):
         if isinstance(record, sdr.FullSensorRecord | sdr.CompactSensorRecord):
@@ -349,10 +398,10 @@ async def sel_list(bmc: Any, args: list[str]) -> Output:
 
 @verb("sel", "elist")
 async def sel_elist(bmc: Any, args: list[str]) -> Output:
-    from ipmifast.records import sdr, sel
+    from ipmifast.records import sel
 
     entries = await _sel(bmc)
-    records = (await drive(bmc, sdr.SdrRepositoryReader())).decoded()
+    records = await sdr_records(bmc)
     return Output([sel.format_ipmitool_sel(e, records) for e in entries], entries)
 
 

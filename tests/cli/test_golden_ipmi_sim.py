@@ -103,3 +103,19 @@ def test_json_is_typed(bmc: SimBmc, password_file: Path) -> None:
     sensors = json.loads(ours(bmc, password_file, "--json", "sdr", "list").stdout)
     cpu = next(s for s in sensors if s["record"].get("id_string") == "CPU1 Temp")
     assert cpu["value"] == 45.0 and cpu["units"] == "degrees C" and cpu["status"] == "ok"
+
+
+def test_sdr_cache_makes_the_second_read_one_round_trip(bmc: SimBmc, password_file: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "sdr.cache"
+    cold = ours(bmc, password_file, "--sdr-cache", str(cache), "sdr", "elist")
+    assert cold.returncode == 0 and cache.exists()
+    assert cold.stdout == ipmitool(bmc, "sdr", "elist").stdout
+    # mark the cached copy ("CPU1 Temp" -> "CPU9 Temp"): a warm read that prints the mark used the cache
+    cache.write_text(cache.read_text().replace("435055312054656d70", "435055392054656d70"))
+    warm = ours(bmc, password_file, "--sdr-cache", str(cache), "sdr", "elist")
+    assert warm.stdout == cold.stdout.replace("CPU1 Temp", "CPU9 Temp") != cold.stdout
+    # a cache for another repository state is not used: change its key and the repository is read again
+    text = cache.read_text()
+    cache.write_text(text.replace('"key": "', '"key": "stale', 1))
+    again = ours(bmc, password_file, "--sdr-cache", str(cache), "sdr", "elist")
+    assert again.stdout == cold.stdout and "stale" not in cache.read_text()
