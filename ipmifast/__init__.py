@@ -5,7 +5,7 @@ The public API of the protocol core; see README.md.
 
 from __future__ import annotations
 
-from ipmifast.client import Bmc, Client, connect  # noqa: E402  (the API builds on the errors above)
+from ipmifast.client import Bmc, Client, connect, run  # noqa: E402  (the API builds on the errors above)
 from ipmifast.errors import (
     AuthenticationError,
     BadPasswordError,
@@ -33,6 +33,7 @@ __all__ = [
     "Bmc",
     "Client",
     "connect",
+    "run",
     "BadPasswordError",
     "CipherSuiteUnavailable",
     "CompletionCodeError",

@@ -502,7 +502,9 @@ class Client:
     """
 
     def __init__(self, host: str, **options: Any) -> None:
-        self._loop = asyncio.new_event_loop()
+        from ipmifast.engine.loop import new_event_loop
+
+        self._loop = new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"ipmifast {host}", daemon=True)
         self._thread.start()
         try:
