@@ -337,7 +337,12 @@ class BmcSession(SessionBase):
         assert self.user is not None
         kuid = self._kuid()
         auth = self.suite.auth
-        expected = rakp.rakp3_auth_code(auth, kuid, self._r_c, self.sid_m, self._role, self._username)
+        if "intel20" in self.config.quirks:  # RAKP 3 over the unpadded name and the bare privilege
+            expected = rakp.rakp3_auth_code(
+                auth, kuid, self._r_c, self.sid_m, self._role & PRIVILEGE_MASK, self._username.rstrip(b"\0")
+            )
+        else:
+            expected = rakp.rakp3_auth_code(auth, kuid, self._r_c, self.sid_m, self._role, self._username)
         if not hmac.compare_digest(expected, rq.auth_code):
             self._answer_handshake(payload, PayloadType.RAKP_4, rakp.encode_rakp4(
                 rakp.Rakp4(rq.message_tag, RmcpPlusStatus.INVALID_INTEGRITY_CHECK_VALUE, self.sid_m, b"")))

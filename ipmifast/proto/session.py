@@ -41,6 +41,7 @@ from ipmifast.proto.consts import (
     PAYLOAD_AUTHENTICATED,
     PAYLOAD_ENCRYPTED,
     PAYLOAD_TYPE_MASK,
+    PRIVILEGE_MASK,
     REMOTE_SWID,
     AppCmd,
     AuthAlgorithm,
@@ -454,7 +455,13 @@ class ClientSession(SessionBase):
         self._guid_c = rs.guid_c
         kg = rakp.pad_password(self.config.kg) if self.config.kg else self._kuid
         self._sik = rakp.session_integrity_key(auth, kg, self._r_m, self._r_c, self._role(), self._username)
-        auth_code = rakp.rakp3_auth_code(auth, self._kuid, self._r_c, self.sid_m, self._role(), self._username)
+        if "intel20" in self.config.quirks:
+            # Intel computes RAKP 3 over the unpadded name and the bare privilege (FreeIPMI 1.6.10 does the same)
+            auth_code = rakp.rakp3_auth_code(
+                auth, self._kuid, self._r_c, self.sid_m, self._role() & PRIVILEGE_MASK, self.config.username
+            )
+        else:
+            auth_code = rakp.rakp3_auth_code(auth, self._kuid, self._r_c, self.sid_m, self._role(), self._username)
         payload = rakp.encode_rakp3(rakp.Rakp3(self._tag, RmcpPlusStatus.NO_ERRORS, self.sid_c, auth_code))
         self._handshake_tries = 0
         self._send_handshake(PayloadType.RAKP_3, payload, now)
