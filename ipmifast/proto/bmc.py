@@ -222,6 +222,10 @@ class BmcSession(SessionBase):
             if packet.payload_type & (PAYLOAD_AUTHENTICATED | PAYLOAD_ENCRYPTED):
                 self._drop("pre-session message with security bits")
                 return
+            if self.state is not BmcState.ACTIVE:
+                # a console still working through the handshake (retransmitting over a lossy link) keeps the
+                # half-open session alive; a silent one lets it expire after handshake_timeout
+                self._deadline = now + self.config.handshake_timeout
             getattr(self, handler)(packet.payload, now)
         elif self.state is not BmcState.ACTIVE or session_id != self.sid_c:
             self._drop("unknown session ID")
