@@ -56,6 +56,14 @@ async def chassis_status(bmc: Any, args: list[str]) -> Output:
         ("Drive Fault", str(s.drive_fault).lower()),
         ("Cooling/Fan Fault", str(s.cooling_fault).lower()),
     ])
+    fp = s.front_panel
+    if fp is not None:  # the optional byte 4, laid out as ipmitool prints it
+        buttons = (("Sleep", "standby"), ("Diag", "diagnostic_interrupt"), ("Reset", "reset"), ("Power", "power_off"))
+        for label, name in buttons:
+            allowed = getattr(fp, f"{name}_disable_allowed")
+            lines.append(f"{label + ' Button Disable':<21}: {'allowed' if allowed else 'not allowed'}")
+        for label, name in buttons:
+            lines.append(f"{label + ' Button Disabled':<21}: {str(getattr(fp, f'{name}_disabled')).lower()}")
     return Output(lines, s)
 
 
@@ -174,10 +182,37 @@ async def mc_info(bmc: Any, args: list[str]) -> Output:
     return Output(lines, d)
 
 
+_GUID_VERSIONS = {1: "Time-based", 2: "DCE Security with POSIX UIDs", 3: "Name-based using MD5",
+                  4: "Random or pseudo-random", 5: "Name-based using SHA-1"}
+
+
+def guid_text(raw: bytes) -> tuple[str, str] | None:
+    """(RFC 4122 text, encoding) of a GUID that is a valid version 2-5 UUID in the IPMI byte order (all bytes
+    reversed), RFC 4122 order or SMBIOS order (first three fields little-endian), tried in that order, as ipmitool
+    1.8.19 decodes ``mc guid``; None when no encoding gives one (ipmitool then prints the raw bytes)."""
+    candidates = (
+        ("IPMI", raw[::-1]),
+        ("RFC4122", raw),
+        ("SMBIOS", raw[3::-1] + raw[5:3:-1] + raw[7:5:-1] + raw[8:]),
+    )
+    for encoding, ordered in candidates:
+        h = ordered.hex()
+        version, variant = int(h[12], 16), int(h[16], 16)
+        if 2 <= version <= 5 and variant & 0xC == 0x8:
+            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", encoding
+    return None
+
+
 @verb("mc", "guid")
 async def mc_guid(bmc: Any, args: list[str]) -> Output:
     guid = await bmc.get_system_guid()
-    return Output([f"System GUID   : {guid.guid.hex().upper()}"], {"guid": guid.guid.hex(), "uuid": guid.uuid})
+    decoded = guid_text(guid.guid)
+    if decoded is None:
+        return Output([f"System GUID   : {guid.guid.hex().upper()}"], {"guid": guid.guid.hex()})
+    text, encoding = decoded
+    version = int(text[14], 16)
+    lines = [f"System GUID   : {text}", f"GUID Encoding : {encoding}", f"GUID Version  : {_GUID_VERSIONS[version]}"]
+    return Output(lines, {"guid": guid.guid.hex(), "uuid": text, "encoding": encoding.lower(), "version": version})
 
 
 @verb("mc", "reset")

@@ -1,0 +1,64 @@
+"""Golden tests against the simulator: ``ipmifast VERB`` prints what ``ipmitool VERB`` prints for the same
+simulated BMC, over cipher suite 17 (which ipmi_sim lacks) and over IPMI v1.5."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ipmifast.sim.fleet import Fleet
+from tests.interop.conftest import require
+from tests.sim.conftest import FleetThread
+
+from .conftest import ipmifast
+
+pytestmark = pytest.mark.interop
+HOST = "127.89.0.2"
+
+
+@pytest.fixture(scope="module")
+def fleet() -> Iterator[Fleet]:
+    with FleetThread(count=3, base="127.89.0.1", port=9971, seed=3) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def password_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pw") / "password"
+    path.write_text("ipmifast\n")
+    path.chmod(0o600)
+    return path
+
+
+ENV = dict(os.environ, TZ="UTC", LC_ALL="C")
+INTERFACES = {"lanplus-17": ["-I", "lanplus", "-C", "17"], "lan-md5": ["-I", "lan", "-A", "MD5"]}
+VERBS = [
+    ("chassis", "status"),
+    ("power", "status"),
+    ("mc", "info"),
+    ("mc", "guid"),
+    ("raw", "0x06", "0x01"),
+    ("lan", "print", "1"),
+    ("channel", "info", "1"),
+    ("user", "list", "1"),
+    ("sol", "info", "1"),
+    ("chassis", "bootdev", "pxe"),
+]
+
+
+@pytest.mark.parametrize("interface", sorted(INTERFACES))
+@pytest.mark.parametrize("verb", VERBS, ids=" ".join)
+def test_same_output_as_ipmitool(
+    fleet: Fleet, password_file: Path, interface: str, verb: tuple[str, ...]
+) -> None:
+    common = ["-H", HOST, "-p", str(fleet.port), "-U", "admin", *INTERFACES[interface]]
+    theirs = subprocess.run([require("ipmitool"), *common, "-P", "ipmifast", *verb],
+                            capture_output=True, text=True, timeout=60, env=ENV)
+    mine = ipmifast(*common, "-f", str(password_file), *verb, env=ENV)
+    assert theirs.returncode == 0, theirs.stderr
+    assert mine.returncode == 0, mine.stderr
+    assert mine.stdout == theirs.stdout
