@@ -381,3 +381,6 @@ class VirtualBmc:
             except Exception:
                 self.internal_errors += 1
                 log.exception("%s: listener failed on %s", self.address, kind)
+
+
+from ipmifast.sim import sensors as _sensors  # noqa: E402, F401  (SDR, sensor, SEL and FRU handlers)

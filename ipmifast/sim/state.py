@@ -51,6 +51,8 @@ from ipmifast.proto.consts import AuthType, Privilege
 LAN_CHANNEL = 1
 #: version of the persisted state format (``BmcState.to_persistent``)
 PERSIST_VERSION = 1
+#: power transitions kept for the SEL until ``sim/sensors.py`` logs them (the oldest go first)
+POWER_EVENTS_MAX = 16
 #: LAN parameters a Set answers 82h for (Table 23-4 marks them read-only, or changing them would need the listener
 #: to move: the RMCP ports are where the fleet's socket is)
 LAN_READ_ONLY = frozenset(
@@ -178,6 +180,10 @@ class ChassisState:
     poh_minutes: float = 0.0
     powered_since: float | None = None
     boot: BootOptions = field(default_factory=BootOptions)
+    #: when the power last changed (the sensor model's temperatures follow it), and the (time, on) transitions
+    #: the SEL has not logged yet
+    power_changed_at: float = float("-inf")
+    power_events: list[tuple[float, bool]] = field(default_factory=list)
 
     def set_power(self, on: bool, now: float) -> None:
         """Switch the power, keeping the power-on hours counter."""
@@ -190,6 +196,9 @@ class ChassisState:
                 self.poh_minutes += max(0.0, now - self.powered_since) / 60.0
             self.powered_since = None
         self.power_on = on
+        self.power_changed_at = now
+        self.power_events.append((now, on))
+        del self.power_events[:-POWER_EVENTS_MAX]
 
     def poh(self, now: float) -> int:
         """Power-on minutes at ``now``."""
