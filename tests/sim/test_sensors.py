@@ -331,3 +331,22 @@ def test_our_sdr_elist_equals_ipmitool(fleet: Fleet, tmp_path: Path) -> None:
         if ours.stdout == theirs:
             break
     assert ours.stdout == theirs
+
+
+@pytest.mark.interop
+def test_pyghmi_get_sensor_data(fleet: Fleet) -> None:
+    from pyghmi.ipmi import command
+
+    host = READINGS_HOST
+    client = command.Command(bmc=host, port=PORT, userid=b"admin", password=b"ipmifast")
+    try:
+        before = readings(fleet, host)
+        data = {reading.name: reading for reading in client.get_sensor_data()}
+        after = readings(fleet, host)
+    finally:
+        client.ipmi_session.logout()
+    cpu = data["CPU1 Temp"]
+    assert cpu.units == "°C"
+    expected = {round(raw_to_value(FULL[sensors.CPU1_TEMP], r[sensors.CPU1_TEMP].raw), 3) for r in (before, after)}
+    assert round(cpu.value, 3) in expected
+    assert {"Inlet Temp", "12V", "FAN1", "PSU1 Power"} <= set(data)
