@@ -25,7 +25,6 @@ from ipmifast.errors import (
     CipherSuiteUnavailable,
     ConnectionTimeout,
     DecodeError,
-    IpmiError,
     LocalProtocolError,
     PrivilegeUnavailable,
     RemoteProtocolError,
@@ -34,6 +33,7 @@ from ipmifast.errors import (
 )
 from ipmifast.proto import frame, rakp
 from ipmifast.proto._base import Rng, SessionBase
+from ipmifast.proto._requests import Pending, RequestQueue
 from ipmifast.proto.cipher_suites import CipherSuite, get_cipher_suite
 from ipmifast.proto.consts import (
     BMC_SLAVE_ADDR,
@@ -59,7 +59,6 @@ from ipmifast.proto.events import (
     ResponseReceived,
     SessionClosed,
     SessionEstablished,
-    SessionFailed,
 )
 from ipmifast.proto.sol import SolWindow
 
@@ -180,18 +179,11 @@ _HANDSHAKE: dict[ClientState, tuple[int, str]] = {
 _SESSION_STATES = frozenset({ClientState.SET_PRIVILEGE_SENT, ClientState.ESTABLISHED, ClientState.CLOSE_SENT})
 
 
-@dataclass
-class _Pending:
-    rq_seq: int
-    netfn: int
-    cmd: int
-    data: bytes
-    tries: int = 0
-    internal: bool = False  # Set Session Privilege / Close Session: consumed by the session itself
-
-
-class ClientSession(SessionBase):
+class ClientSession(SessionBase, RequestQueue):
     """One RMCP+ session from a remote console to a BMC (sans-IO)."""
+
+    _FAILED = ClientState.FAILED
+    _CLOSED = ClientState.CLOSED
 
     def __init__(self, config: SessionConfig, rng: Rng) -> None:
         super().__init__(rng)
@@ -214,8 +206,8 @@ class ClientSession(SessionBase):
         # the user name as it goes in RAKP 1 and in every HMAC (intel20: NUL-padded to 16 bytes)
         self._username = config.username.ljust(16, b"\0") if "intel20" in quirks else config.username
         self._rq_seq = 0
-        self._queue: deque[_Pending] = deque()
-        self._inflight: _Pending | None = None
+        self._queue: deque[Pending] = deque()
+        self._inflight: Pending | None = None
         self._handshake_payload: tuple[int, bytes] | None = None
         self._handshake_tries = 0
         self._deadline: float | None = None
@@ -537,7 +529,7 @@ class ClientSession(SessionBase):
             self._events.append(ResponseReceived(p.rq_seq, p.netfn, p.cmd, rs.cc, rs.data))
         self._pump(now)
 
-    def _on_internal_response(self, p: _Pending, cc: int, data: bytes, now: float) -> None:
+    def _on_internal_response(self, p: Pending, cc: int, data: bytes, now: float) -> None:
         if p.cmd == AppCmd.SET_SESSION_PRIVILEGE_LEVEL:
             if cc != 0:
                 self._fail(PrivilegeUnavailable(
@@ -554,7 +546,7 @@ class ClientSession(SessionBase):
     # ------------------------------------------------------------------ sending
     def _enqueue(self, netfn: int, cmd: int, data: bytes, now: float, internal: bool) -> int:
         self._rq_seq = (self._rq_seq + 1) & 0x3F
-        pending = _Pending(self._rq_seq, netfn, cmd, data, internal=internal)
+        pending = Pending(self._rq_seq, netfn, cmd, data, internal=internal)
         if internal:
             self._queue.appendleft(pending)
         else:
@@ -618,27 +610,6 @@ class ClientSession(SessionBase):
         self.state = ClientState.ESTABLISHED
         self._events.append(SessionEstablished(self.sid_m, self.sid_c, self.suite.id, self.privilege))
 
-    def _fail(self, error: IpmiError) -> None:
-        self._abandon(error)
-        self.state = ClientState.FAILED
-        self._deadline = None
-        self._events.append(SessionFailed(error))
-
-    def _finish(self, event: SessionClosed) -> None:
-        self._abandon(SessionTimeout("session closed"))
-        self.state = ClientState.CLOSED
-        self._deadline = None
-        self._events.append(event)
-
-    def _abandon(self, error: IpmiError) -> None:
-        pending = list(self._queue)
-        if self._inflight is not None:
-            pending.insert(0, self._inflight)
-        for p in pending:
-            if not p.internal:
-                self._events.append(RequestFailed(p.rq_seq, p.netfn, p.cmd, error))
-        self._queue.clear()
-        self._inflight = None
 
 
 def _equal(a: bytes, b: bytes) -> bool:

@@ -53,7 +53,6 @@ from ipmifast.errors import (
     CipherSuiteUnavailable,
     ConnectionTimeout,
     DecodeError,
-    IpmiError,
     LocalProtocolError,
     PrivilegeUnavailable,
     RemoteProtocolError,
@@ -61,6 +60,7 @@ from ipmifast.errors import (
 )
 from ipmifast.proto import crypto, frame
 from ipmifast.proto._base import Rng
+from ipmifast.proto._requests import Pending, RequestQueue
 from ipmifast.proto.consts import (
     BMC_SLAVE_ADDR,
     MAX_USERNAME_LEN,
@@ -81,7 +81,6 @@ from ipmifast.proto.events import (
     ResponseReceived,
     SessionClosed,
     SessionEstablished,
-    SessionFailed,
 )
 from ipmifast.proto.records import IpmiResponse, V15Packet
 from ipmifast.proto.replay import SEQ_MOD, ReplayWindow, next_seq
@@ -352,18 +351,11 @@ _SESSION_STATES = frozenset({ClientState15.SET_PRIVILEGE_SENT, ClientState15.EST
 _DEAD_STATES = frozenset({ClientState15.IDLE, ClientState15.CLOSED, ClientState15.FAILED})
 
 
-@dataclass
-class _Pending:
-    rq_seq: int
-    netfn: int
-    cmd: int
-    data: bytes
-    tries: int = 0
-    internal: bool = False  # handshake, Set Session Privilege, Close Session: consumed by the session itself
-
-
-class ClientSession15(Session15Base):
+class ClientSession15(Session15Base, RequestQueue):
     """One IPMI v1.5 session from a remote console to a BMC (sans-IO)."""
+
+    _FAILED = ClientState15.FAILED
+    _CLOSED = ClientState15.CLOSED
 
     def __init__(self, config: Session15Config, rng: Rng) -> None:
         super().__init__(rng)
@@ -383,8 +375,8 @@ class ClientSession15(Session15Base):
         self._challenge = b""
         self._initial_outbound = 0
         self._rq_seq = 0
-        self._queue: deque[_Pending] = deque()
-        self._inflight: _Pending | None = None
+        self._queue: deque[Pending] = deque()
+        self._inflight: Pending | None = None
         self._deadline: float | None = None
         self._quirks = config.quirks
         self._check_checksums = "nochecksumcheck" not in config.quirks
@@ -652,7 +644,7 @@ class ClientSession15(Session15Base):
         else:
             self._establish()
 
-    def _on_internal_response(self, p: _Pending, cc: int, data: bytes) -> None:
+    def _on_internal_response(self, p: Pending, cc: int, data: bytes) -> None:
         if p.cmd == AppCmd.SET_SESSION_PRIVILEGE_LEVEL:
             if cc != 0:
                 error = handshake_error(AppCmd.SET_SESSION_PRIVILEGE_LEVEL, cc)
@@ -668,7 +660,7 @@ class ClientSession15(Session15Base):
     # ------------------------------------------------------------------ sending
     def _enqueue(self, netfn: int, cmd: int, data: bytes, now: float, internal: bool) -> int:
         self._rq_seq = (self._rq_seq + 1) & 0x3F
-        pending = _Pending(self._rq_seq, netfn, cmd, data, internal=internal)
+        pending = Pending(self._rq_seq, netfn, cmd, data, internal=internal)
         if internal:
             self._queue.appendleft(pending)
         else:
@@ -721,26 +713,3 @@ class ClientSession15(Session15Base):
     def _establish(self) -> None:
         self.state = ClientState15.ESTABLISHED
         self._events.append(SessionEstablished(self.sid_m, self.session_id, NO_CIPHER_SUITE, self.privilege))
-
-    def _fail(self, error: IpmiError) -> None:
-        self._abandon(error)
-        self.state = ClientState15.FAILED
-        self._deadline = None
-        self._events.append(SessionFailed(error))
-
-    def _finish(self, event: SessionClosed) -> None:
-        self._abandon(SessionTimeout("session closed"))
-        self.state = ClientState15.CLOSED
-        self._deadline = None
-        self._events.append(event)
-
-    def _abandon(self, error: IpmiError) -> None:
-        pending = list(self._queue)
-        if self._inflight is not None:
-            pending.insert(0, self._inflight)
-        for p in pending:
-            if not p.internal:
-                self._events.append(RequestFailed(p.rq_seq, p.netfn, p.cmd, error))
-        self._queue.clear()
-        self._inflight = None
-        self._deadline = None
