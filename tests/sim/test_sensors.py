@@ -18,11 +18,18 @@ from ipmifast.records.sdr import (
     FullSensorRecord,
     SensorReading,
     decode_sdr,
+    find_sensor_record,
     format_sdr_elist,
     raw_to_value,
 )
-from ipmifast.records.sel import decode_sel_entry, format_ipmitool_sel
-from ipmifast.records.tables import ThresholdMask
+from ipmifast.records.sel import (
+    SystemEventRecord,
+    decode_sel_entry,
+    format_ipmitool_sel,
+    freeipmi_date_time,
+    freeipmi_event_text,
+)
+from ipmifast.records.tables import ThresholdMask, sensor_type_text
 from ipmifast.sim import sensors
 from ipmifast.sim.fleet import Fleet
 from tests.cli.conftest import ipmifast
@@ -350,3 +357,28 @@ def test_pyghmi_get_sensor_data(fleet: Fleet) -> None:
     expected = {round(raw_to_value(FULL[sensors.CPU1_TEMP], r[sensors.CPU1_TEMP].raw), 3) for r in (before, after)}
     assert round(cpu.value, 3) in expected
     assert {"Inlet Temp", "12V", "FAN1", "PSU1 Power"} <= set(data)
+
+
+@pytest.mark.interop
+def test_freeipmi_ipmi_sel_prints_the_simulated_log(fleet: Fleet, tmp_path: Path) -> None:
+    """``ipmi-sel``: one line per simulated SEL entry, with its ID, date, time, sensor name, sensor type and event
+    text as the records module computes them from the entry and the repository's SDRs."""
+    power(fleet, FREEIPMI_HOST, True)
+    power(fleet, FREEIPMI_HOST, False)  # a power-off event and the fans' threshold crossings join the log
+    bmc = fleet.bmc(FREEIPMI_HOST)
+    entries = [decode_sel_entry(e) for e in on_loop(fleet, lambda: list(sensors.device(bmc, bmc.clock()).sel))]
+    lines = freeipmi("ipmi-sel", FREEIPMI_HOST, tmp_path, "--quiet-cache").splitlines()
+    assert lines[0].startswith("ID | Date")
+    rows = [[c.strip() for c in line.split("|")] for line in lines[1:]]
+    assert len(rows) == len(entries) >= 4
+    for record, cols in zip(entries, rows, strict=True):
+        assert isinstance(record, SystemEventRecord)
+        sdr = find_sensor_record(RECORDS, record.generator_address, record.sensor_number, record.sensor_type)
+        assert sdr is not None, record
+        assert int(cols[0]) == record.record_id
+        assert (cols[1], cols[2]) == freeipmi_date_time(record.timestamp)
+        assert cols[3:5] == [getattr(sdr, "id_string", ""), sensor_type_text(record.sensor_type, "freeipmi")]
+        assert cols[5] == freeipmi_event_text(record, sdr)
+    texts = [cols[5] for cols in rows]
+    assert "Power Off/Power Down" in texts
+    assert any(t.startswith("Lower Critical - going low ; Sensor Reading = 0.00 RPM") for t in texts), texts
