@@ -78,6 +78,16 @@ class BmcConfig:
     #: vendor bugs to EMULATE (for simulator profiles and the client's workaround tests), named after the
     #: FreeIPMI workaround flag a client needs against them: intel20, supermicro20, sun20, integritycheckvalue
     quirks: frozenset[str] = frozenset()
+    #: the highest privilege each cipher suite allows (LAN parameter 24, Table 23-4); a suite not listed has no
+    #: limit of its own beyond the user's
+    suite_privileges: tuple[tuple[int, int], ...] = ()
+
+    def suite_limit(self, suite: int) -> int:
+        """The highest privilege a session with cipher suite ``suite`` may request (§22.29 note, parameter 24)."""
+        for number, limit in self.suite_privileges:
+            if number == suite:
+                return limit
+        return Privilege.OEM
 
     def find_user(self, name: bytes, role: int) -> BmcUser | None:
         """RAKP 1 user lookup (Table 13-11): name-only, or name and privilege when bit 4 of the role is 0."""
@@ -303,7 +313,7 @@ class BmcSession(SessionBase):
             status = RmcpPlusStatus.INVALID_ROLE
         elif user is None:
             status = RmcpPlusStatus.UNAUTHORIZED_NAME
-        elif privilege > user.max_privilege:
+        elif privilege > user.max_privilege or privilege > self.config.suite_limit(self.suite.id):
             status = RmcpPlusStatus.UNAUTHORIZED_ROLE
         if status != RmcpPlusStatus.NO_ERRORS or user is None:
             self._answer_handshake(payload, PayloadType.RAKP_2, rakp.encode_rakp2(

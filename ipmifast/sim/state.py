@@ -430,9 +430,11 @@ class BmcState:
 
     # -------------------------------------------------------------- session core configuration
     def bmc_config(self) -> BmcConfig:
+        suites = self.lan.offered_cipher_suites()
         return BmcConfig(
-            guid=self.guid, users=self.bmc_users(), cipher_suites=self.lan.offered_cipher_suites(), kg=self.kg,
+            guid=self.guid, users=self.bmc_users(), cipher_suites=suites, kg=self.kg,
             idle_timeout=self.idle_timeout, quirks=self.quirks,
+            suite_privileges=tuple((s, self.lan.cipher_suite_limit(s)) for s in sorted(suites)),
         )
 
     def bmc15_config(self) -> Bmc15Config:

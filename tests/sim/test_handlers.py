@@ -12,6 +12,7 @@ from ipmifast.cmds._common import AuthTypes, PrivilegeLevel, SetInProgress
 from ipmifast.cmds.app import AppCommand
 from ipmifast.cmds.chassis import ChassisCommand, ChassisControl
 from ipmifast.cmds.transport import LanParameter, SolParameter, TransportCommand
+from ipmifast.errors import PrivilegeUnavailable
 from ipmifast.proto import frame
 from ipmifast.proto.consts import AuthType, NetFn, PayloadType
 from ipmifast.sim import handlers
@@ -114,8 +115,15 @@ def test_privileges_follow_table_g1_and_the_cipher_suite_limit(mem: MemoryBmc) -
     levels = list(mem.state.lan.cipher_suite_privilege_levels)
     levels[0] = PrivilegeLevel.USER  # suite 3 (entry 0) capped at USER
     assert lan_set(admin, LanParameter.CIPHER_SUITE_PRIVILEGE_LEVELS, tuple(levels)) == 0
-    assert control(admin, ChassisControl.POWER_UP) == 0xD4
+    assert control(admin, ChassisControl.POWER_UP) == 0xD4  # a session opened before: capped per command
     assert control(mem.session(cipher_suite=17), ChassisControl.POWER_UP) == 0
+    # a new session may not ask for more than its suite allows: RAKP 2 says "unauthorized role" (09h)
+    refused = mem.session(cipher_suite=3)
+    assert not refused.established and refused.failed is not None
+    error = refused.failed.error
+    assert isinstance(error, PrivilegeUnavailable) and "unauthorized role" in str(error), error
+    assert mem.session(cipher_suite=3, privilege=2).established
+    assert mem.session(cipher_suite=17, privilege=4).established
 
 
 # ---------------------------------------------------------------------------------------------------- chassis

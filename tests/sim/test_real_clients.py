@@ -262,6 +262,23 @@ def test_ipmitool_cipher_privs_remove_a_suite(sim: Fleet) -> None:
     assert ipmitool(sim, host, "-I", "lanplus", "-C", "17", "power", "status")
 
 
+def test_ipmitool_cipher_privs_cap_the_privilege_a_suite_may_open(sim: Fleet) -> None:
+    """Parameter 24 caps suite 3 at OPERATOR: an administrator session with -C 3 is refused in RAKP 2 (status 0Ah),
+    an operator session with -C 3 and an administrator session with -C 17 are not."""
+    host = "127.88.0.3"
+    ipmitool(sim, host, "-I", "lanplus", "-C", "17", "lan", "set", "1", "cipher_privs", "oaXXXXXXXXXXXXX")
+    try:
+        refused = run_ipmitool(sim, host, "-v", "-I", "lanplus", "-C", "3", "power", "status", retries="1")
+        assert refused.returncode != 0
+        assert "RAKP 2 message indicates an error : unauthorized role requested" in refused.stderr, refused.stderr
+        assert ipmitool(sim, host, "-I", "lanplus", "-C", "3", "-L", "OPERATOR", "power", "status").startswith(
+            "Chassis Power is")
+        assert ipmitool(sim, host, "-I", "lanplus", "-C", "17", "power", "status").startswith("Chassis Power is")
+    finally:
+        ipmitool(sim, host, "-I", "lanplus", "-C", "17", "lan", "set", "1", "cipher_privs", "aaXXXXXXXXXXXXX")
+    assert ipmitool(sim, host, "-I", "lanplus", "-C", "3", "power", "status")
+
+
 def test_ipmitool_channel_getciphers_and_best_suite_discovery(sim: Fleet) -> None:
     out = ipmitool(sim, HOST, "-I", "lanplus", "channel", "getciphers", "ipmi", "1")
     assert [line.split()[0] for line in out.splitlines()[1:]] == ["3", "17"]
