@@ -91,6 +91,10 @@ class BmcSessions:
             entry[0].handle_timer(now)
             self._service(sid_c, now)
 
+    def flush(self, sid_c: int, now: float) -> None:
+        """Send what session ``sid_c`` has queued outside its own traffic (another session's request changed it)."""
+        self._service(sid_c, now)
+
     def close_all(self) -> None:
         for sid_c in list(self.sessions):
             self._forget(sid_c)

@@ -46,6 +46,12 @@ class SessionBase:
             for payload in self._sol.payloads_to_send(now):
                 self._outbox.append(self._seal(PayloadType.SOL, payload))
 
+    def detach_sol(self, now: float) -> None:
+        """Stop carrying SOL (Deactivate Payload, §24.3): what the window has ready now still goes out (a final
+        "SOL deactivating" status), later SOL payloads of the peer are dropped and counted."""
+        self._sol_payloads(now)
+        self._sol = None
+
     def _sol_timer(self, deadline: float | None) -> float | None:
         if self._sol is not None:
             sol_timer = self._sol.get_timer()
@@ -61,7 +67,7 @@ class SessionBase:
 
     def _sol_receive(self, payload: bytes, now: float) -> None:
         if self._sol is None:
-            self._drop("SOL payload without an active SOL window")
+            self._drop("SOL payload while SOL is not active")
             return
         self._sol.receive(payload, now)
         chars = self._sol.read()

@@ -247,9 +247,10 @@ cdef class SolWindow:
         cdef int allowed = _BMC_LEVELS if self._bmc else _CONSOLE_LEVELS
         if bits & ~allowed:
             raise LocalProtocolError(f"SOL status bits 0x{bits & ~allowed:02x} cannot be set with set_status()")
+        cdef bint changed = bits != self._status
         self._status = bits
-        if self._told_full and self._room() > 0:
-            self._resume_pending = True
+        if changed or (self._told_full and self._room() > 0):
+            self._resume_pending = True  # a status-only packet tells the peer now, not with the next characters
 
     def read(self):
         """Characters received in order since the last call."""

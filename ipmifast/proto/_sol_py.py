@@ -299,7 +299,8 @@ class SolWindow:
         self._breaks.append(self._out_base + len(self._out))
 
     def set_status(self, bits: int) -> None:
-        """Level bits carried by every outbound packet from now on.
+        """Level bits carried by every outbound packet from now on; a change goes out at once in a status-only
+        packet (sequence number 0).
 
         Console: CTS_PAUSE, DROP_DCD_DSR, RING_WOR. BMC: CHARACTER_TRANSFER_UNAVAILABLE (the window then accepts
         no characters and NACKs), SOL_DEACTIVATING, TRANSMIT_OVERRUN.
@@ -307,9 +308,10 @@ class SolWindow:
         allowed = int(_BMC_LEVELS if self._bmc else _CONSOLE_LEVELS)
         if bits & ~allowed:
             raise LocalProtocolError(f"SOL status bits 0x{bits & ~allowed:02x} cannot be set with set_status()")
+        changed = int(bits) != self._status
         self._status = int(bits)
-        if self._told_full and self._room() > 0:
-            self._resume_pending = True
+        if changed or (self._told_full and self._room() > 0):
+            self._resume_pending = True  # a status-only packet tells the peer now, not with the next characters
 
     def read(self) -> bytes:
         """Characters received in order since the last call."""

@@ -461,9 +461,13 @@ def deactivate_payload(ctx: Context, data: bytes) -> Result:
     active = ctx.bmc.sol_active()
     if active is None:
         return CC_PAYLOAD_ALREADY_DEACTIVATED, b""
-    active[1].set_status(SolStatus.SOL_DEACTIVATING)
-    active[1].powered = False
+    session, console = active
+    console.set_status(SolStatus.SOL_DEACTIVATING)  # tells the console of that session, if it is another one
+    console.powered = False
+    session.detach_sol(ctx.now)
     ctx.bmc.sol_detach()
+    if session is not ctx.session:  # the notice goes out on that session, after this answer
+        ctx.bmc.schedule(ctx.now, lambda: ctx.bmc.sessions20.flush(session.sid_c, ctx.bmc.clock()))
     return _ok(app.encode_deactivate_payload_rs())
 
 

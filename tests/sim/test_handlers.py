@@ -563,7 +563,7 @@ def activate(c: MemoryClient, encrypt: bool = True, authenticate: bool = True) -
 def test_sol_activation_console_echo_and_deactivation(mem: MemoryBmc, admin: MemoryClient) -> None:
     support = app.decode_get_channel_payload_support_rs(admin.ok(APP, AppCommand.GET_CHANNEL_PAYLOAD_SUPPORT, b"\x01"))
     assert support.standard_payload_types == frozenset({0, 1})
-    admin.attach_sol()
+    window = admin.attach_sol()
     cc, data = activate(admin)
     assert cc == 0
     rs = app.decode_activate_payload_rs(data)
@@ -581,6 +581,14 @@ def test_sol_activation_console_echo_and_deactivation(mem: MemoryBmc, admin: Mem
     other = mem.session(peer=("127.0.0.1", 40002))
     assert activate(other)[0] == 0x80  # already active
     assert other.call(APP, AppCommand.DEACTIVATE_PAYLOAD, app.encode_deactivate_payload_rq(PayloadType.SOL))[0] == 0
+    admin.pump()
+    assert window.deactivated  # the BMC told the console whose SOL it was: status "SOL deactivating" (Table 15-3)
+    server = next(iter(mem.bmc.sessions20.sessions.values()))[0]
+    dropped = server.drops.get("SOL payload while SOL is not active", 0)
+    admin.client.sol_send(b"ls\r", mem.loop.now)
+    admin.advance(0.2)
+    assert server.drops["SOL payload while SOL is not active"] > dropped  # no longer carried: dropped, counted
+    assert admin.sol == b"root\r\nPassword: "  # and nothing echoed
     assert other.call(APP, AppCommand.DEACTIVATE_PAYLOAD, app.encode_deactivate_payload_rq(PayloadType.SOL))[0] == 0x80
     assert activate(other)[0] == 0
     other.client.close(mem.loop.now)

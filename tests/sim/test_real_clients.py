@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -333,6 +334,32 @@ def test_ipmitool_sol_activate_reaches_the_host_console(sim: Fleet) -> None:
     assert "sim-host login: root" in out and "Password:" in out
     assert "[pty-run: command exit status 0]" in out
     assert wait_for(lambda: sim.bmc(HOST).sol_active() is None)  # deactivated with its session
+
+
+def test_sol_deactivate_from_another_session_ends_the_console(sim: Fleet) -> None:
+    """``ipmitool sol deactivate`` in a second session while FreeIPMI's ipmiconsole holds SOL: Deactivate Payload
+    detaches SOL from the first session and the BMC tells its console (status "SOL deactivating", Table 15-3), which
+    ipmiconsole reports as a stolen session and exits on."""
+    power_on(sim)
+    from .conftest import require
+
+    tool = require("ipmiconsole")
+    console: list[str] = []
+    thread = threading.Thread(target=lambda: console.append(pty_run(
+        ["wait:1.5", "send:root\\r", "wait:8"],
+        [tool, "-h", f"{HOST}:{sim.port}", "-u", "admin", "-p", "ipmifast", "-I", "17"])))
+    thread.start()
+    try:
+        assert wait_for(lambda: sim.bmc(HOST).sol_active() is not None)
+        time.sleep(2.0)
+        ipmitool(sim, HOST, "-I", "lanplus", "-C", "3", "sol", "deactivate")
+        assert sim.bmc(HOST).sol_active() is None
+    finally:
+        thread.join(30)
+    out = console[0]
+    assert "[SOL established]" in out and "sim-host login: root" in out, out
+    assert "SOL session stolen" in out, out
+    assert "[pty-run: command exit status" in out
 
 
 def test_ipmiconsole_reaches_the_host_console(sim: Fleet) -> None:
