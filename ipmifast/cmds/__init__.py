@@ -57,6 +57,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("Get Device ID", NetFn.APP, AppCommand.GET_DEVICE_ID, _U),
     Command("Cold Reset", NetFn.APP, AppCommand.COLD_RESET, _A),
     Command("Warm Reset", NetFn.APP, AppCommand.WARM_RESET, _A),
+    Command("Get Self Test Results", NetFn.APP, AppCommand.GET_SELF_TEST_RESULTS, _U),
     Command("Get Device GUID", NetFn.APP, AppCommand.GET_DEVICE_GUID, _U),
     Command("Reset Watchdog Timer", NetFn.APP, AppCommand.RESET_WATCHDOG_TIMER, _O),
     Command("Set Watchdog Timer", NetFn.APP, AppCommand.SET_WATCHDOG_TIMER, _O),
@@ -83,6 +84,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("Activate Payload", NetFn.APP, AppCommand.ACTIVATE_PAYLOAD, _C),
     Command("Deactivate Payload", NetFn.APP, AppCommand.DEACTIVATE_PAYLOAD, _C),
     Command("Get Payload Activation Status", NetFn.APP, AppCommand.GET_PAYLOAD_ACTIVATION_STATUS, _U),
+    Command("Set User Payload Access", NetFn.APP, AppCommand.SET_USER_PAYLOAD_ACCESS, _A),
+    Command("Get User Payload Access", NetFn.APP, AppCommand.GET_USER_PAYLOAD_ACCESS, _O),
     Command("Get Channel Payload Support", NetFn.APP, AppCommand.GET_CHANNEL_PAYLOAD_SUPPORT, _U),
     Command("Get Channel Cipher Suites", NetFn.APP, AppCommand.GET_CHANNEL_CIPHER_SUITES, _C, session_less=True),
     # Chassis, chapter 28

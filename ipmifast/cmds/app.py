@@ -51,6 +51,7 @@ class AppCommand(IntEnum):
     GET_DEVICE_ID = 0x01
     COLD_RESET = 0x02
     WARM_RESET = 0x03
+    GET_SELF_TEST_RESULTS = 0x04
     GET_DEVICE_GUID = 0x08
     RESET_WATCHDOG_TIMER = 0x22
     SET_WATCHDOG_TIMER = 0x24
@@ -71,6 +72,8 @@ class AppCommand(IntEnum):
     ACTIVATE_PAYLOAD = 0x48
     DEACTIVATE_PAYLOAD = 0x49
     GET_PAYLOAD_ACTIVATION_STATUS = 0x4A
+    SET_USER_PAYLOAD_ACCESS = 0x4C
+    GET_USER_PAYLOAD_ACCESS = 0x4D
     GET_CHANNEL_PAYLOAD_SUPPORT = 0x4E
     GET_CHANNEL_CIPHER_SUITES = 0x54
 
@@ -255,6 +258,63 @@ def _encode_guid(result: Guid) -> bytes:
 def _decode_guid(data: bytes, what: str) -> Guid:
     need(data, 16, what)
     return Guid(bytes(data[:16]))
+
+
+class SelfTestResult(IntEnum):
+    """Get Self Test Results byte 2 (§20.4, Table 20-6); other values are device-specific failures."""
+
+    NO_ERROR = 0x55
+    NOT_IMPLEMENTED = 0x56
+    CORRUPTED_OR_INACCESSIBLE = 0x57
+    FATAL_HARDWARE_ERROR = 0x58
+
+
+class SelfTestFailure(IntFlag):
+    """Get Self Test Results byte 3 when byte 2 is 57h (Table 20-6)."""
+
+    OPERATIONAL_FIRMWARE_CORRUPTED = 0x01
+    BOOT_BLOCK_FIRMWARE_CORRUPTED = 0x02
+    FRU_INTERNAL_USE_AREA_CORRUPTED = 0x04
+    SDR_REPOSITORY_EMPTY = 0x08
+    IPMB_SIGNAL_LINES_DO_NOT_RESPOND = 0x10
+    CANNOT_ACCESS_FRU = 0x20
+    CANNOT_ACCESS_SDR_REPOSITORY = 0x40
+    CANNOT_ACCESS_SEL = 0x80
+
+
+@dataclass(frozen=True)
+class SelfTestResults:
+    """Get Self Test Results response (§20.4): ``result`` (byte 2) and ``detail`` (byte 3: 00h when passed, a
+    ``SelfTestFailure`` set for 57h, device-specific otherwise)."""
+
+    result: SelfTestResult | int
+    detail: int = 0
+
+    @property
+    def failures(self) -> SelfTestFailure:
+        return SelfTestFailure(self.detail) if self.result == SelfTestResult.CORRUPTED_OR_INACCESSIBLE else (
+            SelfTestFailure(0))
+
+
+def encode_get_self_test_results_rq() -> bytes:
+    """Get Self Test Results request (§20.4): no data."""
+    return b""
+
+
+def decode_get_self_test_results_rq(data: bytes) -> None:
+    """Get Self Test Results request (§20.4): no data."""
+    no_data(data, "Get Self Test Results request")
+
+
+def encode_get_self_test_results_rs(result: SelfTestResults) -> bytes:
+    """Get Self Test Results response data (§20.4, Table 20-6)."""
+    return bytes((check_bits("result", result.result, 8), check_bits("detail", result.detail, 8)))
+
+
+def decode_get_self_test_results_rs(data: bytes) -> SelfTestResults:
+    """Get Self Test Results response data (§20.4, Table 20-6)."""
+    need(data, 2, "Get Self Test Results response")
+    return SelfTestResults(lenient(SelfTestResult, data[0]), data[1])
 
 
 def encode_get_device_guid_rq() -> bytes:
@@ -1599,6 +1659,104 @@ def decode_get_payload_activation_status_rs(data: bytes) -> PayloadActivationSta
     """Get Payload Activation Status response data (§24.4)."""
     need(data, 3, "Get Payload Activation Status response")
     return PayloadActivationStatus(data[0] & 0x0F, _from_bitmap(int.from_bytes(data[1:3], "little"), 1))
+
+
+class UserPayloadOperation(IntEnum):
+    """Set User Payload Access byte 2 bits 7:6 (§24.6, Table 24-8)."""
+
+    ENABLE = 0
+    DISABLE = 1
+
+
+@dataclass(frozen=True)
+class UserPayloadAccess:
+    """Which payload types a user may activate on a channel (§24.6-24.7): standard payload types (1 = SOL; bits
+    for types 1-7 of the first byte, type 0 is IPMI and always allowed) and OEM payload types 20h-27h."""
+
+    standard: frozenset[int] = frozenset()
+    oem: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class SetUserPayloadAccessRequest:
+    """Set User Payload Access request (§24.6, Table 24-8): enable or disable the payloads listed for a user."""
+
+    channel: int
+    user_id: int
+    operation: UserPayloadOperation
+    payloads: UserPayloadAccess
+
+
+@dataclass(frozen=True)
+class GetUserPayloadAccessRequest:
+    """Get User Payload Access request (§24.7, Table 24-9)."""
+
+    channel: int
+    user_id: int
+
+
+def _payload_bits(payloads: UserPayloadAccess) -> bytes:
+    standard = 0
+    for t in payloads.standard:
+        standard |= 1 << check_int("standard payload type", t, 1, 7)
+    oem = 0
+    for t in payloads.oem:
+        oem |= 1 << (check_int("OEM payload type", t, 0x20, 0x27) - 0x20)
+    return bytes((standard, 0, oem, 0))
+
+
+def _payloads_from(data: bytes) -> UserPayloadAccess:
+    return UserPayloadAccess(frozenset(t for t in range(1, 8) if data[0] >> t & 1),
+                             frozenset(0x20 + t for t in range(8) if data[2] >> t & 1))
+
+
+def encode_set_user_payload_access_rq(channel: int, user_id: int, operation: UserPayloadOperation | int,
+                                      payloads: UserPayloadAccess) -> bytes:
+    """Set User Payload Access request (§24.6, Table 24-8)."""
+    return bytes((
+        check_bits("channel", channel, 4),
+        check_enum("operation", operation, UserPayloadOperation, 2) << 6 | check_int("user_id", user_id, 1, 63),
+    )) + _payload_bits(payloads)
+
+
+def decode_set_user_payload_access_rq(data: bytes) -> SetUserPayloadAccessRequest:
+    """Set User Payload Access request (§24.6, Table 24-8); operations 10b and 11b are reserved."""
+    exactly(data, (6,), "Set User Payload Access request")
+    return SetUserPayloadAccessRequest(
+        data[0] & 0x0F, data[1] & 0x3F, strict(UserPayloadOperation, data[1] >> 6, "operation"),
+        _payloads_from(data[2:6]),
+    )
+
+
+def encode_set_user_payload_access_rs() -> bytes:
+    """Set User Payload Access response (§24.6): completion code only."""
+    return b""
+
+
+def decode_set_user_payload_access_rs(data: bytes) -> None:
+    """Set User Payload Access response (§24.6): completion code only."""
+
+
+def encode_get_user_payload_access_rq(channel: int, user_id: int) -> bytes:
+    """Get User Payload Access request (§24.7, Table 24-9)."""
+    return bytes((check_bits("channel", channel, 4), check_int("user_id", user_id, 1, 63)))
+
+
+def decode_get_user_payload_access_rq(data: bytes) -> GetUserPayloadAccessRequest:
+    """Get User Payload Access request (§24.7, Table 24-9)."""
+    exactly(data, (2,), "Get User Payload Access request")
+    return GetUserPayloadAccessRequest(data[0] & 0x0F, data[1] & 0x3F)
+
+
+def encode_get_user_payload_access_rs(result: UserPayloadAccess) -> bytes:
+    """Get User Payload Access response data (§24.7, Table 24-9)."""
+    return _payload_bits(result)
+
+
+def decode_get_user_payload_access_rs(data: bytes) -> UserPayloadAccess:
+    """Get User Payload Access response data (§24.7, Table 24-9)."""
+    need(data, 4, "Get User Payload Access response")
+    return _payloads_from(data)
 
 
 @dataclass(frozen=True)

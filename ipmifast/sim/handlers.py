@@ -130,6 +130,13 @@ def get_device_id(ctx: Context, data: bytes) -> Result:
     )
 
 
+@handles(NetFn.APP, AppCommand.GET_SELF_TEST_RESULTS)
+def get_self_test_results(ctx: Context, data: bytes) -> Result:
+    app.decode_get_self_test_results_rq(data)
+    result, detail = ctx.bmc.state.self_test
+    return _ok(app.encode_get_self_test_results_rs(app.SelfTestResults(result, detail)))
+
+
 @handles(NetFn.APP, AppCommand.COLD_RESET)
 def cold_reset(ctx: Context, data: bytes) -> Result:
     """§20.2: the BMC restarts: volatile settings go back to their non-volatile values, sessions end (after this
@@ -424,6 +431,9 @@ def activate_payload(ctx: Context, data: bytes) -> Result:
         return CC_PAYLOAD_DISABLED, b""
     if session.privilege < sol.sol_authentication.privilege:
         return CC.INSUFFICIENT_PRIVILEGE, b""
+    slot = bmc.state.user(bmc.state.uid_of(session.user.name if session.user else b""))
+    if slot is None or PayloadType.SOL not in slot.payloads:  # Set User Payload Access disabled it (§24.6)
+        return CC.INSUFFICIENT_PRIVILEGE, b""
     if bmc.sol_active() is not None:
         return CC_PAYLOAD_ALREADY_ACTIVE, b""
     aux = app.decode_sol_activation(rq.auxiliary_data)
@@ -478,6 +488,31 @@ def get_payload_activation_status(ctx: Context, data: bytes) -> Result:
         return CC.INVALID_DATA_FIELD, b""
     active = frozenset({1}) if ctx.bmc.sol_active() is not None else frozenset()
     return _ok(app.encode_get_payload_activation_status_rs(app.PayloadActivationStatus(1, active)))
+
+
+@handles(NetFn.APP, AppCommand.SET_USER_PAYLOAD_ACCESS)
+def set_user_payload_access(ctx: Context, data: bytes) -> Result:
+    rq = app.decode_set_user_payload_access_rq(data)
+    user = ctx.bmc.state.user(rq.user_id)
+    if not _lan_channel(rq.channel) or user is None:
+        return CC.INVALID_DATA_FIELD, b""
+    listed = rq.payloads.standard | rq.payloads.oem
+    if rq.operation == app.UserPayloadOperation.ENABLE:
+        user.payloads = user.payloads | listed
+    else:
+        user.payloads = user.payloads - listed
+    ctx.bmc.changed()
+    return _ok(app.encode_set_user_payload_access_rs())
+
+
+@handles(NetFn.APP, AppCommand.GET_USER_PAYLOAD_ACCESS)
+def get_user_payload_access(ctx: Context, data: bytes) -> Result:
+    rq = app.decode_get_user_payload_access_rq(data)
+    user = ctx.bmc.state.user(rq.user_id)
+    if not _lan_channel(rq.channel) or user is None:
+        return CC.INVALID_DATA_FIELD, b""
+    return _ok(app.encode_get_user_payload_access_rs(app.UserPayloadAccess(
+        frozenset(t for t in user.payloads if t < 0x20), frozenset(t for t in user.payloads if t >= 0x20))))
 
 
 @handles(NetFn.APP, AppCommand.GET_CHANNEL_PAYLOAD_SUPPORT)

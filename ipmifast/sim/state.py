@@ -95,6 +95,13 @@ def sol_field(parameter: int) -> str:
 # ------------------------------------------------------------------------------------------------------ users
 
 
+def _payload_types(values: Any) -> frozenset[int]:
+    types = frozenset(int(v) for v in values)
+    if any(not (1 <= t <= 7 or 0x20 <= t <= 0x27) for t in types):
+        raise ValueError(f"payload types {sorted(types)}: 1-7 and 20h-27h only")
+    return types
+
+
 @dataclass
 class UserSlot:
     """One entry of the user table (§22.26-22.30). Slot 1 is the null user: its name is empty and fixed.
@@ -116,6 +123,8 @@ class UserSlot:
     password_size: int = 16
     enable_status: int = app.UserEnableStatus.UNSPECIFIED
     session_limit: int = 0
+    #: payload types the user may activate (Set User Payload Access, §24.6): SOL (1) unless disabled; OEM 20h-27h
+    payloads: frozenset[int] = frozenset({1})
 
     def can_log_in(self) -> bool:
         """Enabled, allowed IPMI messaging on the channel, with a privilege limit, and named (or the null user)."""
@@ -388,6 +397,8 @@ class BmcState:
     product_id: int = 0x0101
     aux_firmware: bytes = b"\x00\x00\x00\x00"
     users: list[UserSlot] = field(default_factory=list)
+    #: Get Self Test Results bytes 2 and 3 (§20.4): passed
+    self_test: tuple[int, int] = (0x55, 0x00)
     #: volatile (active) and non-volatile channel access of LAN channel 1 (§22.22-22.23)
     access: ChannelAccess = field(default_factory=default_channel_access)
     access_non_volatile: ChannelAccess = field(default_factory=default_channel_access)
@@ -471,6 +482,7 @@ class BmcState:
                     "privilege": int(u.privilege), "enabled": u.enabled, "ipmi_messaging": u.ipmi_messaging,
                     "link_auth": u.link_auth, "callback_only": u.callback_only,
                     "enable_status": int(u.enable_status), "session_limit": u.session_limit,
+                    "payloads": sorted(u.payloads),
                 }
                 for u in self.users
             ],
@@ -518,6 +530,7 @@ class BmcState:
                     callback_only=bool(u["callback_only"]), password_size=size,
                     enable_status=app.UserEnableStatus(int(u["enable_status"])),
                     session_limit=int(u["session_limit"]) & 0x0F,
+                    payloads=_payload_types(u.get("payloads", [1])),
                 )
             )
         if [u.uid for u in users] != list(range(1, len(users) + 1)):

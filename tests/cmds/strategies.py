@@ -31,6 +31,9 @@ no_nul = st.lists(st.integers(1, 0xFF), max_size=16).map(bytes)
 payload_type = st.integers(0, 0x3F)
 
 
+user_payloads = st.builds(a.UserPayloadAccess, st.frozensets(st.integers(1, 7)), st.frozensets(st.integers(0x20, 0x27)))
+
+
 def text(max_size: int) -> st.SearchStrategy[bytes]:
     return st.lists(st.integers(1, 0xFF), max_size=max_size).map(bytes)
 
@@ -368,6 +371,7 @@ REQUESTS: dict[str, st.SearchStrategy[Any]] = {
     "get_device_id": NONE,
     "cold_reset": NONE,
     "warm_reset": NONE,
+    "get_self_test_results": NONE,
     "get_device_guid": NONE,
     "reset_watchdog_timer": NONE,
     "set_watchdog_timer": set_watchdog_rq,
@@ -388,6 +392,9 @@ REQUESTS: dict[str, st.SearchStrategy[Any]] = {
     "activate_payload": st.builds(a.ActivatePayloadRequest, **payload_rq),
     "deactivate_payload": st.builds(a.DeactivatePayloadRequest, **payload_rq),
     "get_payload_activation_status": st.builds(a.GetPayloadActivationStatusRequest, payload_type),
+    "set_user_payload_access": st.builds(
+        a.SetUserPayloadAccessRequest, u4, user_id, st.sampled_from(a.UserPayloadOperation), user_payloads),
+    "get_user_payload_access": st.builds(a.GetUserPayloadAccessRequest, u4, user_id),
     "get_channel_payload_support": st.builds(a.GetChannelPayloadSupportRequest, u4),
     "get_channel_cipher_suites": cipher_suites_rq,
     "get_chassis_capabilities": NONE,
@@ -411,6 +418,7 @@ RESPONSES: dict[str, st.SearchStrategy[Any]] = {
     "get_device_id": device_id,
     "cold_reset": NONE,
     "warm_reset": NONE,
+    "get_self_test_results": st.builds(a.SelfTestResults, st.one_of(st.sampled_from(a.SelfTestResult), u8), u8),
     "get_device_guid": guid,
     "reset_watchdog_timer": NONE,
     "set_watchdog_timer": NONE,
@@ -431,6 +439,8 @@ RESPONSES: dict[str, st.SearchStrategy[Any]] = {
     "activate_payload": payload_activation,
     "deactivate_payload": NONE,
     "get_payload_activation_status": st.builds(a.PayloadActivationStatus, u4, st.frozensets(st.integers(1, 16))),
+    "set_user_payload_access": NONE,
+    "get_user_payload_access": user_payloads,
     "get_channel_payload_support": st.builds(a.ChannelPayloadSupport, types_in(0x00), types_in(0x10), types_in(0x20)),
     "get_channel_cipher_suites": st.builds(a.ChannelCipherSuites, u8, st.binary(max_size=16)),
     "get_chassis_capabilities": chassis_capabilities,

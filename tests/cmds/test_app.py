@@ -136,6 +136,13 @@ SIMPLE_RQ = [
         "e-sol-c1 frame 35 (ipmitool, after ~.)",
     ),
     Rq("get_payload_activation_status", a.GetPayloadActivationStatusRequest(PayloadType.SOL), "01"),
+    Rq("set_user_payload_access", a.SetUserPayloadAccessRequest(
+        1, 2, a.UserPayloadOperation.DISABLE, a.UserPayloadAccess(frozenset({1}))), "014202000000",
+        "ipmitool 1.8.19 'sol payload disable 1 2' (lib/ipmi_sol.c), against the simulator"),
+    Rq("set_user_payload_access", a.SetUserPayloadAccessRequest(
+        1, 3, a.UserPayloadOperation.ENABLE, a.UserPayloadAccess(frozenset({1}), frozenset({0x20, 0x27}))),
+        "010302008100"),
+    Rq("get_user_payload_access", a.GetUserPayloadAccessRequest(1, 2), "0102"),
     Rq("get_channel_payload_support", a.GetChannelPayloadSupportRequest(1), "01"),
     Rq("get_channel_cipher_suites", a.GetChannelCipherSuitesRequest(), "0e0080"),
     Rq("get_channel_cipher_suites", a.GetChannelCipherSuitesRequest(1, PayloadType.IPMI, 2, False), "010002"),
@@ -336,6 +343,11 @@ SIMPLE_RS = [
     Rs("deactivate_payload", None, ""),
     Rs("get_payload_activation_status", a.PayloadActivationStatus(1, frozenset({1})), "010100", f"{SIM}: SOL active"),
     Rs("get_payload_activation_status", a.PayloadActivationStatus(15, frozenset({1, 3, 16})), "0f0580"),
+    Rs("get_user_payload_access", a.UserPayloadAccess(frozenset({1})), "02000000"),
+    Rs("get_user_payload_access", a.UserPayloadAccess(frozenset(), frozenset({0x21})), "00000200"),
+    Rs("get_self_test_results", a.SelfTestResults(a.SelfTestResult.NO_ERROR), "5500", "§20.4: passed"),
+    Rs("get_self_test_results", a.SelfTestResults(a.SelfTestResult.CORRUPTED_OR_INACCESSIBLE, 0x48), "5748",
+       "§20.4: cannot access the SDR repository, SDR repository empty"),
     Rs(
         "get_channel_payload_support",
         a.ChannelPayloadSupport(frozenset({1, 2})),

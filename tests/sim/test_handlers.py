@@ -619,6 +619,43 @@ def test_sol_needs_encryption_the_session_has(mem: MemoryBmc) -> None:
     assert activate(no_crypto, encrypt=False, authenticate=False)[0] == 0x84
 
 
+def test_user_payload_access_gates_sol_activation(mem: MemoryBmc, admin: MemoryClient) -> None:
+    def payloads(uid: int) -> app.UserPayloadAccess:
+        return app.decode_get_user_payload_access_rs(
+            admin.ok(APP, AppCommand.GET_USER_PAYLOAD_ACCESS, app.encode_get_user_payload_access_rq(1, uid)))
+
+    def set_access(uid: int, operation: app.UserPayloadOperation, types: frozenset[int], channel: int = 1) -> int:
+        standard = frozenset(t for t in types if t < 0x20)
+        oem = frozenset(t for t in types if t >= 0x20)
+        rq = app.encode_set_user_payload_access_rq(channel, uid, operation, app.UserPayloadAccess(standard, oem))
+        return admin.call(APP, AppCommand.SET_USER_PAYLOAD_ACCESS, rq)[0]
+
+    assert payloads(2) == app.UserPayloadAccess(frozenset({1}))
+    assert set_access(2, app.UserPayloadOperation.DISABLE, frozenset({1})) == 0
+    assert payloads(2) == app.UserPayloadAccess()
+    assert mem.changes > 0  # persisted with the user
+    assert activate(admin)[0] == 0xD4  # the user may not activate SOL any more
+    assert set_access(2, app.UserPayloadOperation.ENABLE, frozenset({1, 0x22})) == 0
+    assert payloads(2) == app.UserPayloadAccess(frozenset({1}), frozenset({0x22}))
+    assert activate(admin)[0] == 0
+    assert set_access(2, app.UserPayloadOperation.ENABLE, frozenset({1}), channel=5) == 0xCC  # not a LAN channel
+    assert admin.call(APP, AppCommand.GET_USER_PAYLOAD_ACCESS, b"\x01\x3f")[0] == 0xCC  # no such user
+    assert admin.call(APP, AppCommand.SET_USER_PAYLOAD_ACCESS, b"\x01\xc2\x02\x00\x00\x00")[0] == 0xCC  # 11b
+    assert admin.call(APP, AppCommand.SET_USER_PAYLOAD_ACCESS, b"\x01\x02")[0] == 0xC7
+    operator = mem.session(privilege=3)
+    assert operator.call(APP, AppCommand.SET_USER_PAYLOAD_ACCESS, b"\x01\x42\x02\x00\x00\x00")[0] == 0xD4
+
+
+def test_get_self_test_results(mem: MemoryBmc, admin: MemoryClient) -> None:
+    data = admin.ok(APP, AppCommand.GET_SELF_TEST_RESULTS)
+    assert app.decode_get_self_test_results_rs(data) == app.SelfTestResults(app.SelfTestResult.NO_ERROR, 0)
+    mem.state.self_test = (0x57, 0x48)
+    result = app.decode_get_self_test_results_rs(admin.ok(APP, AppCommand.GET_SELF_TEST_RESULTS))
+    failure = app.SelfTestFailure
+    assert result.failures == failure.CANNOT_ACCESS_SDR_REPOSITORY | failure.SDR_REPOSITORY_EMPTY
+    assert admin.call(APP, AppCommand.GET_SELF_TEST_RESULTS, b"\x00")[0] == 0xC7
+
+
 # ---------------------------------------------------------------------------------------------------- resets
 
 

@@ -132,6 +132,7 @@ def changed_state() -> MemoryBmc:
     s.users[4].name, s.users[4].password, s.users[4].password_size = b"bob", b"x" * 20, 20
     s.users[4].enabled = s.users[4].ipmi_messaging = True
     s.users[4].privilege = Privilege.OPERATOR
+    s.users[4].payloads = frozenset({0x21})  # SOL disabled, an OEM payload enabled (Set User Payload Access)
     s.lan.community_string = b"private"
     s.sol.sol_volatile_bit_rate = SolBitRate.BAUD_9600
     s.chassis.boot.flags = BootFlags(boot_device=BootDevice.PXE, persistent=True)
@@ -146,6 +147,7 @@ def test_persistent_state_round_trips_through_json() -> None:
     fresh.state.apply_persistent(saved, fresh.loop.now)
     assert fresh.state.to_persistent() == saved
     assert fresh.state.users[4].name == b"bob" and not fresh.state.chassis.power_on
+    assert fresh.state.users[4].payloads == frozenset({0x21}) and fresh.state.users[1].payloads == frozenset({1})
     assert fresh.state.lan.community_string == b"private"
     fresh.bmc.reconfigure()
     assert fresh.session(b"bob", b"x" * 20, privilege=3).established

@@ -362,6 +362,29 @@ def test_sol_deactivate_from_another_session_ends_the_console(sim: Fleet) -> Non
     assert "[pty-run: command exit status" in out
 
 
+def test_ipmitool_mc_selftest_and_sol_payload_access(sim: Fleet) -> None:
+    """``mc selftest`` (Get Self Test Results) and ``sol payload disable|status|enable`` (Set/Get User Payload
+    Access): the simulated user table changes, and a user whose SOL payload is disabled cannot activate SOL."""
+    host = "127.88.0.3"
+    lanplus = INTERFACES["lanplus-C17"]
+    assert ipmitool(sim, host, *lanplus, "mc", "selftest").strip() == "Selftest: passed"
+    slot = sim.bmc(host).state.user(2)
+    assert slot is not None and slot.name == b"admin"
+    status = ipmitool(sim, host, *lanplus, "sol", "payload", "status", "1", "2")
+    assert status.strip() == "User 2 on channel 1 is enabled"
+    ipmitool(sim, host, *lanplus, "sol", "payload", "disable", "1", "2")
+    try:
+        assert 1 not in slot.payloads
+        assert ipmitool(sim, host, *lanplus, "sol", "payload", "status", "1", "2").strip() == (
+            "User 2 on channel 1 is disabled")
+        refused = run_ipmitool(sim, host, *lanplus, "sol", "activate")
+        assert refused.returncode != 0
+        assert "Error activating SOL payload: Insufficient privilege level" in refused.stdout + refused.stderr
+    finally:
+        ipmitool(sim, host, *lanplus, "sol", "payload", "enable", "1", "2")
+    assert 1 in slot.payloads
+
+
 def test_ipmiconsole_reaches_the_host_console(sim: Fleet) -> None:
     power_on(sim)
     from .conftest import require
