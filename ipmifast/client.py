@@ -14,17 +14,15 @@ Behaviour users of other tools asked for:
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ipmifast.cmds import app, chassis, command_named, transport
-from ipmifast.engine.endpoint import Connection, Endpoint
 from ipmifast.errors import (
     CompletionCodeError,
     HostNotFound,
@@ -37,6 +35,11 @@ from ipmifast.proto.consts import AuthType, Privilege
 from ipmifast.proto.events import ResponseReceived
 from ipmifast.proto.session import SessionConfig
 from ipmifast.proto.session15 import Session15Config
+
+if TYPE_CHECKING:  # asyncio and the engine are imported when a session is opened (the CLI's one-shot path
+    import asyncio  # borrows the typed commands without them)
+
+    from ipmifast.engine.endpoint import Connection, Endpoint
 
 T = TypeVar("T")
 
@@ -87,6 +90,10 @@ _creating: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = 
 
 async def default_endpoint(host: str = "") -> Endpoint:
     """The running loop's shared engine endpoint for ``host``'s address family (one socket per family)."""
+    import asyncio
+
+    from ipmifast.engine.endpoint import Endpoint
+
     loop = asyncio.get_running_loop()
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     per_family = _endpoints.setdefault(loop, {})
@@ -108,6 +115,8 @@ async def resolve(host: str, port: int) -> str:
         return host
     except ValueError:
         pass
+    import asyncio
+
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_DGRAM)
@@ -201,6 +210,8 @@ class Bmc:
     async def _reopen(self, old: Connection) -> Connection:
         self._conn = None
         if not old.closed.done():
+            import asyncio
+
             asyncio.ensure_future(old.close())  # best effort: frees the slot if the BMC still has it
         self.reconnects += 1
         await self._open()
@@ -514,12 +525,16 @@ class Client:
             raise
 
     def _run(self, awaitable: Awaitable[T]) -> T:
+        import asyncio
+
         async def wrapper() -> T:
             return await awaitable
 
         return asyncio.run_coroutine_threadsafe(wrapper(), self._loop).result()
 
     def __getattr__(self, name: str) -> Any:
+        import asyncio
+
         attr = getattr(self._bmc, name)
         if not asyncio.iscoroutinefunction(attr):
             return attr
@@ -538,6 +553,8 @@ class Client:
             self._stop()
 
     def _stop(self) -> None:
+        import asyncio
+
         async def shutdown() -> None:
             for endpoint in _endpoints.pop(self._loop, {}).values():
                 endpoint.close()

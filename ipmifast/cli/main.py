@@ -1,6 +1,7 @@
 """``ipmifast``: ipmitool's habits for one host, the same verbs over many.
 
-Global options are ipmitool's (``-I lanplus -H host -p port -U user -P/-f/-E/-a -C suite -L priv -k/-y -R -N``) plus
+Global options are ipmitool's (``-I lanplus -H host -p port -U user -P/-f/-E/-a -C suite -L priv -k/-y -R -N -b/-t
+-v``) plus
 ``-W quirk,...`` (FreeIPMI's workaround names), ``--json`` and ``--debug``. Every failure is one line,
 ``ipmifast: <host>: <message>``, and the exit code of its error class (README: "Exit codes").
 """
@@ -35,13 +36,16 @@ options (as ipmitool spells them):
   -k key | -y hex  Kg, the BMC key (text, or hexadecimal with -y)
   -R count         retransmits per request (default 3)
   -N seconds       seconds per try (default 1)
+  -t address       bridge every request to the controller at this IPMB address (Send Message through the BMC)
+  -b channel       the channel the BMC reaches that controller on (default 0, the primary IPMB)
+  -v               verbose: more fields where ipmitool prints more (fru print: the FRU file IDs)
   -W flag,...      BMC workarounds, FreeIPMI's names (intel20, supermicro20, sun20, opensesspriv, ...)
   --sdr-cache FILE keep the SDR repository in FILE: later reads cost one round trip while it is unchanged
   --json           machine-readable output
   --debug          show tracebacks of internal errors
   -h, --help       this help
 
-verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, sel, fru, demo, sim
+verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, sel, fru, demo, sim, pcap
   (run "ipmifast VERB" without arguments for that verb's usage)
 """
 
@@ -72,6 +76,9 @@ class Options:
     force_file: bool = False
     password_from: str | None = None
     sdr_cache: str | None = None
+    #: bridging (-b/-t): the IPMB address of the target controller and the channel the BMC reaches it on
+    target_addr: int | None = None
+    target_channel: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -111,6 +118,8 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         elif len(arg) > 2 and arg[:2] in _VALUE_OPTIONS and arg[1] != "-":
             raw[arg[:2]] = arg[2:]  # -H10.0.0.1, as getopt allows
             i += 1
+        elif arg in ("-B", "-T"):
+            raise UsageError("double bridging (-B/-T) is not supported: bridge to one target with -b/-t")
         elif arg.startswith("-") and arg != "-" and not _is_number(arg):
             raise UsageError(f"unknown option {arg}")
         else:
@@ -152,8 +161,16 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
             opts.kg = bytes.fromhex(raw["-y"])
         except ValueError:
             raise UsageError("Kg given with -y must be hexadecimal") from None
-    if "-b" in raw or "-t" in raw:
-        raise UsageError("bridging (-b/-t) is not supported by the command line yet")
+    if "-t" in raw:
+        opts.target_addr = _int(raw["-t"], "target address (-t)")
+        if not 0 <= opts.target_addr <= 0xFF or opts.target_addr & 1:
+            raise UsageError(f"target address (-t) {raw['-t']} is not an IPMB slave address (even, 0x00-0xfe)")
+    if "-b" in raw:
+        if "-t" not in raw:
+            raise UsageError("-b CHANNEL bridges to the target given with -t ADDRESS: give both")
+        opts.target_channel = _int(raw["-b"], "target channel (-b)")
+        if not 0 <= opts.target_channel <= 0x0F:
+            raise UsageError(f"target channel (-b) {opts.target_channel} is not 0-15")
     sources = [s for s in ("-P", "-f", "-E", "-a") if s in raw or s in flags]
     if len(sources) > 1:
         raise UsageError(f"give the password one way only, not {' and '.join(sources)}")
@@ -226,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv
     host: str | None = argv[argv.index("-H") + 1] if "-H" in argv[:-1] else None
     try:
-        if argv and argv[0] in ("demo", "sim"):
+        if argv and argv[0] in ("demo", "sim", "pcap"):
             return _delegate(argv)
         opts, rest = parse(argv)
         host = opts.host
@@ -259,6 +276,10 @@ def _delegate(argv: list[str]) -> int:
         except ImportError as exc:  # pragma: no cover - the simulator CLI ships with the package
             raise UsageError(f"the simulator is not available: {exc}") from None
         return sim_main(argv[1:])
+    if argv[0] == "pcap":
+        from ipmifast.cli.pcap import main as pcap_main
+
+        return pcap_main(argv[1:])
     from ipmifast.cli.demo import main as demo_main
 
     return demo_main(argv[1:])

@@ -8,8 +8,7 @@ function for thousands of hosts. Verb modules register themselves with ``@verb(g
 from __future__ import annotations
 
 import contextvars
-import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +18,25 @@ from ipmifast.errors import UsageError
 #: the global options of this invocation, for verbs that need them (``--sdr-cache``)
 OPTIONS: contextvars.ContextVar[Options] = contextvars.ContextVar("ipmifast_options")
 
-#: modules that define verbs (imported when a verb is looked up, so start-up stays light)
-VERB_MODULES = ("ipmifast.cli.verbs", "ipmifast.cli.verbs_config", "ipmifast.cli.verbs_sensors")
+#: the modules that define each verb group's subcommands: only those are imported for one invocation, so a
+#: ``power status`` does not pay for the sensor, SEL and configuration verbs (tests/cli/test_startup.py checks
+#: that this table names every module that registers a group)
+GROUP_MODULES: dict[str, tuple[str, ...]] = {
+    "chassis": ("ipmifast.cli.verbs",),
+    "power": ("ipmifast.cli.verbs",),
+    "mc": ("ipmifast.cli.verbs",),
+    "raw": ("ipmifast.cli.verbs",),
+    "fru": ("ipmifast.cli.verbs",),
+    "sdr": ("ipmifast.cli.verbs", "ipmifast.cli.verbs_sensors"),
+    "sel": ("ipmifast.cli.verbs", "ipmifast.cli.verbs_sensors"),
+    "sensor": ("ipmifast.cli.verbs", "ipmifast.cli.verbs_sensors"),
+    "lan": ("ipmifast.cli.verbs_config",),
+    "channel": ("ipmifast.cli.verbs_config",),
+    "sol": ("ipmifast.cli.verbs_config",),
+    "user": ("ipmifast.cli.verbs_config",),
+    "session": ("ipmifast.cli.verbs_config",),
+}
+VERB_MODULES = tuple(dict.fromkeys(m for modules in GROUP_MODULES.values() for m in modules))
 
 
 @dataclass
@@ -29,7 +45,7 @@ class Output:
     value: Any = None
 
 
-Verb = Callable[[Any, list[str]], Awaitable[Output]]
+Verb = Callable[[Any, list[str]], Coroutine[Any, Any, Output]]
 VERBS: dict[str, dict[str, Verb]] = {}
 USAGES: dict[str, str] = {}
 
@@ -46,73 +62,71 @@ def usage(group: str, text: str) -> None:
     USAGES[group] = text
 
 
-def load_verbs() -> None:
+def usage_error(group: str, problem: str) -> UsageError:
+    """A bad argument of ``group``: one line, the problem and the group's usage."""
+    return UsageError(f"{group}: {problem}; usage: {USAGES[group]}")
+
+
+async def pause(bmc: Any, seconds: float) -> None:
+    """Wait between two requests: a plain sleep on the one-shot path (``OneShot.sleep``), ``asyncio.sleep`` in an
+    event loop."""
+    sleep = getattr(bmc, "sleep", None)
+    if sleep is not None:
+        await sleep(seconds)
+        return
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
+def load_verbs(group: str | None = None) -> None:
+    """Import the modules that define ``group`` (every verb module when None)."""
     import importlib
 
-    for name in VERB_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    for name in GROUP_MODULES.get(group, ()) if group is not None else VERB_MODULES:
+        importlib.import_module(name)
 
 
-def find(rest: list[str]) -> tuple[Verb, list[str]]:
-    """The verb function for ``rest`` (``["chassis", "status"]``) and its remaining arguments."""
-    load_verbs()
+def find(rest: list[str]) -> tuple[str, Verb, list[str]]:
+    """The group, the verb function for ``rest`` (``["chassis", "status"]``) and its remaining arguments."""
     if not rest:
         raise UsageError("no verb given (try: ipmifast -h)")
     group, args = rest[0], rest[1:]
+    load_verbs(group)
     table = VERBS.get(group)
     if table is None:
         raise UsageError(f"unknown verb {group!r} (try: ipmifast -h)")
     if args and args[0] in table:
-        return table[args[0]], args[1:]
+        return group, table[args[0]], args[1:]
     if "" in table:
-        return table[""], args
-    raise UsageError(f"{group}: {'unknown subcommand ' + repr(args[0]) if args else 'what?'}; "
-                     f"usage: {USAGES.get(group, ' | '.join(n for n in table if n))}")
+        return group, table[""], args
+    raise usage_error(group, f"unknown subcommand {args[0]!r}" if args else "what?")
 
 
 def run_verb(opts: Options, rest: list[str]) -> int:
-    fn, args = find(rest)
+    """Run one verb against ``opts.host`` over a blocking one-shot session (ipmifast.cli.oneshot)."""
+    group, fn, args = find(rest)
     if opts.host is None:
         raise UsageError("no BMC given: use -H HOST (or run 'ipmifast sim' for a simulated one)")
     password = need_password(opts)
-    from ipmifast.engine.loop import run
+    from ipmifast.cli.oneshot import OneShot, run_sync
 
     OPTIONS.set(opts)
-    output = run(_one(opts, password, fn, args))
+    with OneShot(opts, password) as bmc:
+        try:
+            output = run_sync(fn(bmc, args))
+        except UsageError as exc:  # a bad argument: the problem and the group's usage, on one line
+            if "usage:" in str(exc):
+                raise
+            raise UsageError(f"{exc}; usage: {USAGES[group]}") from None
     if opts.json:
+        import json
+
         print(json.dumps(jsonable(output.value)))
     else:
         for line in output.lines:
             print(line)
     return 0
-
-
-async def _one(opts: Options, password: bytes, fn: Verb, args: list[str]) -> Output:
-    import ipmifast
-
-    async with ipmifast.connect(
-        opts.host or "",
-        port=opts.port,
-        username=opts.username,
-        password=password,
-        cipher_suite=opts.cipher_suite,
-        privilege=opts.privilege,
-        kg=opts.kg,
-        interface=opts.interface,
-        auth_type=opts.auth_type,
-        quirks=opts.quirks,
-        timeout=opts.timeout,
-        retries=opts.retries,
-        keepalive=None,
-        reconnect=False,
-    ) as bmc:
-        return await fn(bmc, args)
-
-
 
 
 async def drive(bmc: Any, reader: Any) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ipmifast.cli.registry import USAGES, Output, drive, usage, verb
 from ipmifast.errors import CompletionCodeError, UsageError
+from ipmifast.records.iana import manufacturer_name
 
 # ====================================================================================================== helpers
 
@@ -148,14 +149,6 @@ usage("mc", "mc info | guid | reset warm|cold | watchdog get|reset|off")
 
 _DEVICE_SUPPORT = ("Sensor Device", "SDR Repository Device", "SEL Device", "FRU Inventory Device",
                    "IPMB Event Receiver", "IPMB Event Generator", "Bridge", "Chassis Device")
-#: IANA enterprise numbers of BMC vendors, as ipmitool names them
-MANUFACTURERS = {
-    2: "IBM", 9: "Cisco", 11: "Hewlett-Packard", 42: "Sun Microsystems", 343: "Intel Corporation", 674: "DELL Inc",
-    2011: "Huawei Technologies Co., Ltd.", 2623: "ASUSTeK Computer Inc.", 7154: "Peppercon AG",
-    7244: "Quanta Computer Inc.", 10368: "FUJITSU", 10876: "Supermicro", 15370: "Giga-Byte Technology Co., Ltd.",
-    19046: "Lenovo", 20569: "Inventec Corporation", 32473: "Example Enterprise Number for Documentation Use",
-    37945: "Inspur", 47196: "Hewlett Packard Enterprise", 49622: "OpenBMC",
-}
 
 
 @verb("mc", "info")
@@ -167,7 +160,7 @@ async def mc_info(bmc: Any, args: list[str]) -> Output:
         ("Firmware Revision", d.firmware_revision),
         ("IPMI Version", d.ipmi_version),
         ("Manufacturer ID", str(d.manufacturer_id)),
-        ("Manufacturer Name", MANUFACTURERS.get(d.manufacturer_id, f"Unknown (0x{d.manufacturer_id:X})")),
+        ("Manufacturer Name", manufacturer_name(d.manufacturer_id)),
         ("Product ID", f"{d.product_id} (0x{d.product_id:04x})"),
         ("Product Name", f"Unknown (0x{d.product_id:X})"),
         ("Device Available", "yes" if d.device_available else "no"),

@@ -15,13 +15,12 @@ through the typed ``Bmc`` methods.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import Any
 
-from ipmifast.cli.registry import USAGES, Output, usage, verb
+from ipmifast.cli.registry import Output, pause, usage, usage_error, verb
 from ipmifast.errors import CompletionCodeError, DecodeError, IpmiError, LocalProtocolError, UsageError
 
 # ====================================================================================================== helpers
@@ -67,22 +66,19 @@ def c_number(text: str) -> int | None:
         return None
 
 
-def _usage_error(group: str, problem: str) -> UsageError:
-    return UsageError(f"{group}: {problem}; usage: {USAGES[group]}")
-
 
 def channel_arg(group: str, text: str) -> int:
     """A channel number as ipmitool's ``is_ipmi_channel_num`` accepts it: 0h-Bh, Eh-Fh."""
     number = c_number(text)
     if number is None or not (0 <= number <= 0x0B or 0x0E <= number <= 0x0F):
-        raise _usage_error(group, f"channel {text!r} is invalid or out of range (0x0-0xB, 0xE-0xF)")
+        raise usage_error(group, f"channel {text!r} is invalid or out of range (0x0-0xB, 0xE-0xF)")
     return number
 
 
 def user_id_arg(group: str, text: str) -> int:
     number = c_number(text)
     if number is None or not 1 <= number <= IPMI_UID_MAX:
-        raise _usage_error(group, f"user ID {text!r} is invalid or out of range (1-{IPMI_UID_MAX})")
+        raise usage_error(group, f"user ID {text!r} is invalid or out of range (1-{IPMI_UID_MAX})")
     return number
 
 
@@ -92,7 +88,7 @@ def privilege_arg(group: str, text: str) -> int:
     if number is None:
         number = _PRIVILEGE_NAMES.get(text.lower().replace("-", "_"))
     if number is None or not (1 <= number <= 5 or number == 15):
-        raise _usage_error(group, f"privilege limit {text!r} is invalid (1-5 or 15, or callback, user, operator, "
+        raise usage_error(group, f"privilege limit {text!r} is invalid (1-5 or 15, or callback, user, operator, "
                                   "administrator, oem, no_access)")
     return number
 
@@ -119,7 +115,7 @@ def parse_ip(group: str, text: str) -> IPv4Address:
     try:
         return IPv4Address(text)
     except ValueError:
-        raise _usage_error(group, f"invalid IP address {text!r}") from None
+        raise usage_error(group, f"invalid IP address {text!r}") from None
 
 
 def parse_mac(group: str, text: str) -> str:
@@ -129,7 +125,7 @@ def parse_mac(group: str, text: str) -> str:
             raise ValueError
         return ":".join(f"{int(p, 16):02x}" for p in parts)
     except ValueError:
-        raise _usage_error(group, f"invalid MAC address {text!r} (write 02:00:7f:00:0a:01)") from None
+        raise usage_error(group, f"invalid MAC address {text!r} (write 02:00:7f:00:0a:01)") from None
 
 
 def prompt_password(user_id: int, twice: bool) -> str:
@@ -218,7 +214,7 @@ async def _lan_channel(bmc: Any, args: list[str], index: int) -> int:
     if len(args) > index:
         channel = c_number(args[index])
         if channel is None or channel > 0xFF:
-            raise _usage_error("lan", f"invalid channel {args[index]!r}")
+            raise usage_error("lan", f"invalid channel {args[index]!r}")
     else:
         channel = 0  # ipmitool's find_lan_channel: the first LAN channel from 1
         for candidate in range(1, 0x0F):
@@ -226,7 +222,7 @@ async def _lan_channel(bmc: Any, args: list[str], index: int) -> int:
                 channel = candidate
                 break
     if not await is_lan_channel(bmc, channel):
-        raise _usage_error("lan", f"channel {channel} is not a LAN channel")
+        raise usage_error("lan", f"channel {channel} is not a LAN channel")
     return channel
 
 
@@ -234,7 +230,7 @@ async def _lan_channel(bmc: Any, args: list[str], index: int) -> int:
 @verb("lan", "printconf")
 async def lan_print(bmc: Any, args: list[str]) -> Output:
     if len(args) > 1:
-        raise _usage_error("lan", "print takes one channel number")
+        raise usage_error("lan", "print takes one channel number")
     channel = await _lan_channel(bmc, args, 0)
     lines: list[str] = []
     value: dict[str, Any] = {"channel": channel}
@@ -363,7 +359,7 @@ async def set_lan(bmc: Any, channel: int, parameter: int, value: Any) -> None:
             if await lan_parameter(bmc, channel, parameter, strict=False) == expected:
                 return
             if attempt + 1 < _READ_BACK_TRIES:
-                await asyncio.sleep(_READ_BACK_DELAY)
+                await pause(bmc, _READ_BACK_DELAY)
         raise IpmiError(f"{_LAN_DESC.get(parameter, f'LAN parameter {parameter}')}: the BMC accepted the write "
                         "but reads back other data (LAN Parameter Data does not match!  Write may have failed.)")
     finally:
@@ -380,7 +376,7 @@ async def _lan_current(bmc: Any, channel: int, parameter: int) -> bytes:
 
 def _on_off(args: list[str], index: int, what: str) -> bool:
     if len(args) <= index or args[index] not in ("on", "off"):
-        raise _usage_error("lan", f"set {what}: give on or off")
+        raise usage_error("lan", f"set {what}: give on or off")
     return args[index] == "on"
 
 
@@ -389,22 +385,22 @@ async def lan_set(bmc: Any, args: list[str]) -> Output:
     from ipmifast.cmds import transport
 
     if len(args) < 2:
-        raise _usage_error("lan", "set needs a channel and a parameter")
+        raise usage_error("lan", "set needs a channel and a parameter")
     channel = c_number(args[0])
     if channel is None or channel > 0xFF:
-        raise _usage_error("lan", f"invalid channel {args[0]!r}")
+        raise usage_error("lan", f"invalid channel {args[0]!r}")
     what, rest = args[1], args[2:]
     known = ("ipaddr", "netmask", "macaddr", "defgw", "bakgw", "ipsrc", "snmp", "password", "arp", "access",
              "cipher_privs")  # fmt: skip
     if what not in known:
-        raise _usage_error("lan", f"set: unknown parameter {what!r}")
+        raise usage_error("lan", f"set: unknown parameter {what!r}")
     if not await is_lan_channel(bmc, channel):
-        raise _usage_error("lan", f"channel {channel} is not a LAN channel")
+        raise usage_error("lan", f"channel {channel} is not a LAN channel")
     lines: list[str] = []
 
     if what in ("ipaddr", "netmask", "macaddr"):
         if len(rest) != 1:
-            raise _usage_error("lan", f"set {what} takes one address")
+            raise usage_error("lan", f"set {what} takes one address")
         parameter = {"ipaddr": 3, "netmask": 6, "macaddr": 5}[what]
         address: Any = parse_mac("lan", rest[0]) if what == "macaddr" else parse_ip("lan", rest[0])
         lines.append(f"Setting LAN {_LAN_DESC[parameter]} to {address}")
@@ -412,7 +408,7 @@ async def lan_set(bmc: Any, args: list[str]) -> Output:
         return Output(lines, {"channel": channel, what: address})
     if what in ("defgw", "bakgw"):
         if len(rest) != 2 or rest[0] not in ("ipaddr", "macaddr"):
-            raise _usage_error("lan", f"set {what}: give ipaddr ADDRESS or macaddr ADDRESS")
+            raise usage_error("lan", f"set {what}: give ipaddr ADDRESS or macaddr ADDRESS")
         base = 12 if what == "defgw" else 14
         if rest[0] == "ipaddr":
             parameter, address = base, parse_ip("lan", rest[1])
@@ -424,16 +420,16 @@ async def lan_set(bmc: Any, args: list[str]) -> Output:
     if what == "ipsrc":
         sources = {"none": 0, "static": 1, "dhcp": 2, "bios": 3}
         if len(rest) != 1 or rest[0] not in sources:
-            raise _usage_error("lan", "set ipsrc: give none, static, dhcp or bios")
+            raise usage_error("lan", "set ipsrc: give none, static, dhcp or bios")
         source = transport.IpAddressSource(sources[rest[0]])
         await set_lan(bmc, channel, 4, source)
         return Output([], {"channel": channel, "ip_address_source": source})
     if what == "snmp":
         if len(rest) != 1:
-            raise _usage_error("lan", "set snmp takes one community string")
+            raise usage_error("lan", "set snmp takes one community string")
         community = rest[0].encode("utf-8", "surrogateescape")[:18]
         if b"\x00" in community:
-            raise _usage_error("lan", "set snmp: the community string cannot contain NUL")
+            raise usage_error("lan", "set snmp: the community string cannot contain NUL")
         lines.append(f"Setting LAN {_LAN_DESC[16]} to {community.decode('utf-8', 'surrogateescape')}")
         await set_lan(bmc, channel, 16, community)
         return Output(lines, {"channel": channel, "snmp_community": community.decode("utf-8", "replace")})
@@ -449,7 +445,7 @@ async def lan_set(bmc: Any, args: list[str]) -> Output:
         return await _lan_set_access(bmc, channel, _on_off(rest, 0, "access"))
     # cipher_privs
     if len(rest) != 1 or len(rest[0]) != 15 or any(c not in _CHAR_PRIV for c in rest[0]):
-        raise _usage_error("lan", "set cipher_privs: give 15 characters of X, c, u, o, a, O (one per cipher suite)")
+        raise usage_error("lan", "set cipher_privs: give 15 characters of X, c, u, o, a, O (one per cipher suite)")
     from ipmifast.cmds import PrivilegeLevel
 
     levels = tuple(PrivilegeLevel(_CHAR_PRIV[c]) for c in rest[0]) + (PrivilegeLevel.UNSPECIFIED,)
@@ -461,15 +457,15 @@ async def _lan_set_arp(bmc: Any, channel: int, rest: list[str]) -> Output:
     from ipmifast.cmds import transport
 
     if not rest or rest[0] not in ("respond", "generate", "interval"):
-        raise _usage_error("lan", "set arp: give respond on|off, generate on|off or interval SECONDS")
+        raise usage_error("lan", "set arp: give respond on|off, generate on|off or interval SECONDS")
     if rest[0] == "interval":
         seconds = c_number(rest[1]) if len(rest) > 1 else None
         if seconds is None or seconds > 0xFF:
-            raise _usage_error("lan", f"set arp interval: {rest[1] if len(rest) > 1 else ''!r} is not 0-255 seconds")
+            raise usage_error("lan", f"set arp interval: {rest[1] if len(rest) > 1 else ''!r} is not 0-255 seconds")
         current = await _lan_current(bmc, channel, 11)
         if seconds:
             if seconds > 127:
-                raise _usage_error("lan", f"set arp interval: {seconds} seconds is too big (at most 127)")
+                raise usage_error("lan", f"set arp interval: {seconds} seconds is too big (at most 127)")
             interval = seconds * 2 - 1  # 500 ms units, as ipmitool counts them
             await set_lan(bmc, channel, 11, interval)
         else:
@@ -536,7 +532,7 @@ async def channel_info(bmc: Any, args: list[str]) -> Output:
     from ipmifast.cmds.app import ChannelAccessSelector
 
     if len(args) > 1:
-        raise _usage_error("channel", "info takes one channel number")
+        raise usage_error("channel", "info takes one channel number")
     channel = channel_arg("channel", args[0]) if args else CURRENT_CHANNEL
     info = await bmc.get_channel_info(channel)
     medium = int(info.medium_type)
@@ -577,7 +573,7 @@ async def user_name(bmc: Any, user_id: int) -> str:
 @verb("channel", "getaccess")
 async def channel_getaccess(bmc: Any, args: list[str]) -> Output:
     if not 1 <= len(args) <= 2:
-        raise _usage_error("channel", "getaccess takes a channel and an optional user ID")
+        raise usage_error("channel", "getaccess takes a channel and an optional user ID")
     channel = channel_arg("channel", args[0])
     only = user_id_arg("channel", args[1]) if len(args) > 1 else 0
     lines: list[str] = []
@@ -609,7 +605,7 @@ async def channel_getaccess(bmc: Any, args: list[str]) -> Output:
 @verb("channel", "authcap")
 async def channel_authcap(bmc: Any, args: list[str]) -> Output:
     if len(args) != 2:
-        raise _usage_error("channel", "authcap takes a channel and a privilege level")
+        raise usage_error("channel", "authcap takes a channel and a privilege level")
     channel = channel_arg("channel", args[0])
     level = privilege_arg("channel", args[1])
     try:
@@ -726,7 +722,7 @@ async def sol_configuration(bmc: Any, channel: int) -> SolConfiguration:
 @verb("sol", "info")
 async def sol_info(bmc: Any, args: list[str]) -> Output:
     if len(args) > 1:
-        raise _usage_error("sol", "info takes one channel number")
+        raise usage_error("sol", "info takes one channel number")
     channel = channel_arg("sol", args[0]) if args else CURRENT_CHANNEL
     c = await sol_configuration(bmc, channel)
     lines = [
@@ -774,14 +770,14 @@ def _bit_rate_json(code: int) -> float | str | None:
 
 def _true_false(parameter: str, value: str) -> bool:
     if value not in ("true", "false"):
-        raise _usage_error("sol", f"set {parameter}: give true or false, not {value!r}")
+        raise usage_error("sol", f"set {parameter}: give true or false, not {value!r}")
     return value == "true"
 
 
 def _sol_byte(parameter: str, value: str, low: int, high: int) -> int:
     number = c_number(value)
     if number is None or not low <= number <= high:
-        raise _usage_error("sol", f"set {parameter}: {value!r} is not {low}-{high}")
+        raise usage_error("sol", f"set {parameter}: {value!r} is not {low}-{high}")
     return number
 
 
@@ -795,19 +791,19 @@ async def _sol_value(bmc: Any, channel: int, parameter: str, value: str) -> tupl
         states = {"set-complete": SetInProgress.SET_COMPLETE, "set-in-progress": SetInProgress.SET_IN_PROGRESS,
                   "commit-write": SetInProgress.COMMIT_WRITE}  # fmt: skip
         if value not in states:
-            raise _usage_error("sol", "set set-in-progress: give set-complete, set-in-progress or commit-write")
+            raise usage_error("sol", "set set-in-progress: give set-complete, set-in-progress or commit-write")
         return 0, states[value]
     if parameter == "enabled":
         return 1, _true_false(parameter, value)
     if parameter in ("non-volatile-bit-rate", "volatile-bit-rate"):
         if value not in _BIT_RATE_VALUES:
-            raise _usage_error("sol", f"set {parameter}: give serial, 9.6, 19.2, 38.4, 57.6 or 115.2")
+            raise usage_error("sol", f"set {parameter}: give serial, 9.6, 19.2, 38.4, 57.6 or 115.2")
         return (5 if parameter.startswith("non") else 6), t.SolBitRate(_BIT_RATE_VALUES[value])
     if parameter in ("force-encryption", "force-authentication", "privilege-level"):
         if parameter == "privilege-level":
             levels = {"user": 2, "operator": 3, "admin": 4, "oem": 5}
             if value not in levels:
-                raise _usage_error("sol", "set privilege-level: give user, operator, admin or oem")
+                raise usage_error("sol", "set privilege-level: give user, operator, admin or oem")
             new: Any = levels[value]
         else:
             new = _true_false(parameter, value)
@@ -832,7 +828,7 @@ async def _sol_value(bmc: Any, channel: int, parameter: str, value: str) -> tupl
         if parameter == "retry-count":
             return 4, t.SolRetry(number, c.retry_interval)
         return 4, t.SolRetry(c.retry_count & 0x07, number)
-    raise _usage_error("sol", f"set: unknown parameter {parameter!r}")
+    raise usage_error("sol", f"set: unknown parameter {parameter!r}")
 
 
 _SOL_SET_CC_TEXT = {  # ipmitool's texts for Set SOL Configuration Parameters completion codes 80h-83h
@@ -859,7 +855,7 @@ async def sol_set(bmc: Any, args: list[str]) -> Output:
     from ipmifast.cmds import SetInProgress
 
     if not 2 <= len(args) <= 4:
-        raise _usage_error("sol", "set takes a parameter, a value and an optional channel")
+        raise usage_error("sol", "set takes a parameter, a value and an optional channel")
     guarded, channel = True, CURRENT_CHANNEL
     if len(args) == 3:
         if args[2] == "noguard":
@@ -901,7 +897,7 @@ _USER_LIST_HEADER = "ID  Name\t     Callin  Link Auth\tIPMI Msg   Channel Priv L
 
 def _optional_channel(group: str, args: list[str]) -> int:
     if len(args) > 1:
-        raise _usage_error(group, "takes one channel number")
+        raise usage_error(group, "takes one channel number")
     return channel_arg(group, args[0]) if args else CURRENT_CHANNEL
 
 
@@ -945,36 +941,36 @@ async def user_list(bmc: Any, args: list[str]) -> Output:
 @verb("user", "set")
 async def user_set(bmc: Any, args: list[str]) -> Output:
     if not args or args[0] not in ("name", "password"):
-        raise _usage_error("user", "set: give name or password")
+        raise usage_error("user", "set: give name or password")
     if args[0] == "name":
         if len(args) != 3:
-            raise _usage_error("user", "set name takes a user ID and a name")
+            raise usage_error("user", "set name takes a user ID and a name")
         uid = user_id_arg("user", args[1])
         name = args[2].encode("utf-8", "surrogateescape")
         if len(name) > 16:
-            raise _usage_error("user", "set name: the user name is too long (> 16 bytes)")
+            raise usage_error("user", "set name: the user name is too long (> 16 bytes)")
         await bmc.set_user_name(uid, name)
         return Output([], {"user_id": uid, "name": args[2]})
     if not 2 <= len(args) <= 4:
-        raise _usage_error("user", "set password takes a user ID, a password and an optional size 16 or 20")
+        raise usage_error("user", "set password takes a user ID, a password and an optional size 16 or 20")
     uid = user_id_arg("user", args[1])
     password = args[2] if len(args) > 2 else prompt_password(uid, twice=True)
     secret = password.encode("utf-8", "surrogateescape")
     if len(args) > 3:
         size = c_number(args[3])
         if size not in (16, 20):
-            raise _usage_error("user", f"set password: invalid password size {args[3]!r} (16 or 20)")
+            raise usage_error("user", f"set password: invalid password size {args[3]!r} (16 or 20)")
     else:
         size = 20 if len(secret) > 16 else 16
     if len(secret) > size:
-        raise _usage_error("user", f"set password: the password is too long (> {size} bytes)")
+        raise usage_error("user", f"set password: the password is too long (> {size} bytes)")
     await bmc.set_user_password(uid, secret, size)
     return Output([f"Set User Password command successful (user {uid})"], {"user_id": uid, "password_size": size})
 
 
 async def _user_enable(bmc: Any, args: list[str], enable: bool) -> Output:
     if len(args) != 1:
-        raise _usage_error("user", f"{'enable' if enable else 'disable'} takes one user ID")
+        raise usage_error("user", f"{'enable' if enable else 'disable'} takes one user ID")
     uid = user_id_arg("user", args[0])
     await bmc.enable_user(uid, enable)
     return Output([], {"user_id": uid, "enabled": enable})
@@ -993,7 +989,7 @@ async def user_disable(bmc: Any, args: list[str]) -> Output:
 @verb("user", "priv")
 async def user_priv(bmc: Any, args: list[str]) -> Output:
     if not 2 <= len(args) <= 3:
-        raise _usage_error("user", "priv takes a user ID, a privilege level and an optional channel")
+        raise usage_error("user", "priv takes a user ID, a privilege level and an optional channel")
     channel = channel_arg("user", args[2]) if len(args) > 2 else CURRENT_CHANNEL
     level = privilege_arg("user", args[1])
     uid = user_id_arg("user", args[0])
@@ -1008,11 +1004,11 @@ async def user_test(bmc: Any, args: list[str]) -> Output:
     from ipmifast.cmds.app import PasswordOperation
 
     if not 2 <= len(args) <= 3:
-        raise _usage_error("user", "test takes a user ID, 16 or 20, and the password")
+        raise usage_error("user", "test takes a user ID, 16 or 20, and the password")
     uid = user_id_arg("user", args[0])
     size = c_number(args[1])
     if size not in (16, 20):
-        raise _usage_error("user", f"test: invalid password length {args[1]!r} (16 or 20)")
+        raise usage_error("user", f"test: invalid password length {args[1]!r} (16 or 20)")
     password = args[2] if len(args) > 2 else prompt_password(uid, twice=False)
     # ipmitool copies at most the field's size (strncpy): a longer password is tested cut
     secret = password.encode("utf-8", "surrogateescape")[:size].rstrip(b"\x00")
@@ -1025,7 +1021,7 @@ async def user_test(bmc: Any, args: list[str]) -> Output:
             raise IpmiError("Failure: wrong password size") from None
         raise
     except LocalProtocolError as exc:
-        raise _usage_error("user", f"test: {exc}") from None
+        raise usage_error("user", f"test: {exc}") from None
     return Output(["Success"], {"user_id": uid, "password_size": size, "matches": True})
 
 
@@ -1072,19 +1068,19 @@ async def session_info(bmc: Any, args: list[str]) -> Output:
     from ipmifast.cmds.app import SESSION_INDEX_BY_HANDLE, SESSION_INDEX_BY_ID
 
     if not args or args[0] not in ("active", "all", "id", "handle"):
-        raise _usage_error("session", "info: give active, all, id ID or handle HANDLE")
+        raise usage_error("session", "info: give active, all, id ID or handle HANDLE")
     if args[0] in ("id", "handle"):
         number = c_number(args[1]) if len(args) == 2 else None
         limit = 0xFFFFFFFF if args[0] == "id" else 0xFF
         if number is None or number > limit:
-            raise _usage_error("session", f"info {args[0]}: give a number (0x...)")
+            raise usage_error("session", f"info {args[0]}: give a number (0x...)")
         if args[0] == "id":
             info = await bmc.get_session_info(session_index=SESSION_INDEX_BY_ID, session_id=number)
         else:
             info = await bmc.get_session_info(session_index=SESSION_INDEX_BY_HANDLE, session_handle=number)
         return Output(session_lines(info), info)
     if len(args) != 1:
-        raise _usage_error("session", f"info {args[0]} takes no more arguments")
+        raise usage_error("session", f"info {args[0]} takes no more arguments")
     if args[0] == "active":
         info = await bmc.get_session_info()
         return Output(session_lines(info), info)

@@ -11,14 +11,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import math
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from ipmifast.cli.registry import USAGES, Output, drive, usage, verb
+from ipmifast.cli.registry import Output, drive, pause, usage, usage_error, verb
 from ipmifast.errors import CompletionCodeError, DecodeError, IpmiError, UsageError
 
 NETFN_SENSOR = 0x04
@@ -43,9 +42,6 @@ NO_ANALOG = 3  # analog data format 11b: the sensor has no numeric reading (Tabl
 
 # ====================================================================================================== helpers
 
-
-def _usage_error(group: str, problem: str) -> UsageError:
-    return UsageError(f"{group}: {problem}; usage: {USAGES[group]}")
 
 
 def timestamp_numeric(stamp: int) -> str:
@@ -299,14 +295,14 @@ async def _sensor_list(bmc: Any) -> Output:
 @verb("sensor", "list")
 async def sensor_list(bmc: Any, args: list[str]) -> Output:
     if args:
-        raise _usage_error("sensor", "list takes no arguments")
+        raise usage_error("sensor", "list takes no arguments")
     return await _sensor_list(bmc)
 
 
 @verb("sensor")
 async def sensor_default(bmc: Any, args: list[str]) -> Output:
     if args:
-        raise _usage_error("sensor", f"unknown subcommand {args[0]!r}")
+        raise usage_error("sensor", f"unknown subcommand {args[0]!r}")
     return await _sensor_list(bmc)
 
 
@@ -546,7 +542,7 @@ async def sensor_get(bmc: Any, args: list[str]) -> Output:
     from ipmifast.records import sdr
 
     if not args:
-        raise _usage_error("sensor", "get needs at least one sensor name")
+        raise usage_error("sensor", "get needs at least one sensor name")
     records = await read_sdrs(bmc)
     found = [(name, find_by_name(records, name)) for name in args]
     missing = [name for name, record in found if record is None]
@@ -570,7 +566,7 @@ async def sensor_reading(bmc: Any, args: list[str]) -> Output:
     from ipmifast.records import sdr
 
     if not args:
-        raise _usage_error("sensor", "reading needs at least one sensor name")
+        raise usage_error("sensor", "reading needs at least one sensor name")
     records = await read_sdrs(bmc)
     lines: list[str] = []
     values: dict[str, float] = {}
@@ -638,25 +634,25 @@ async def sensor_thresh(bmc: Any, args: list[str]) -> Output:
     from ipmifast.records import sdr
 
     if len(args) < 3:
-        raise _usage_error("sensor", "thresh needs a sensor name, a threshold and a value")
+        raise usage_error("sensor", "thresh needs a sensor name, a threshold and a value")
     name, which = args[0], args[1]
     keys: tuple[str, ...]
     if which in ("upper", "lower"):
         if len(args) != 5:
-            raise _usage_error("sensor", f"thresh NAME {which} takes three values")
+            raise usage_error("sensor", f"thresh NAME {which} takes three values")
         keys = ("unc", "ucr", "unr") if which == "upper" else ("lnr", "lcr", "lnc")
         texts = args[2:5]
     elif which in _THRESHOLD_LABELS:
         if len(args) != 3:
-            raise _usage_error("sensor", f"thresh NAME {which} takes one value")
+            raise usage_error("sensor", f"thresh NAME {which} takes one value")
         keys, texts = (which,), args[2:3]
     else:
-        raise _usage_error("sensor", f"thresh: {which!r} is not unr, ucr, unc, lnc, lcr, lnr, upper or lower")
+        raise usage_error("sensor", f"thresh: {which!r} is not unr, ucr, unc, lnc, lcr, lnr, upper or lower")
     settings = []
     for key, text in zip(keys, texts, strict=True):
         number = c_double(text)
         if number is None or math.isnan(number):
-            raise _usage_error("sensor", f"thresh: the {key} value {text!r} is not a number")
+            raise usage_error("sensor", f"thresh: the {key} value {text!r} is not a number")
         settings.append(number)
     record = find_by_name(await read_sdrs(bmc), name)
     if record is None:
@@ -728,13 +724,13 @@ async def sdr_type(bmc: Any, args: list[str]) -> Output:
     from ipmifast.records import sdr
 
     if len(args) > 1:
-        raise _usage_error("sdr", "type takes one sensor type (quote names with spaces)")
+        raise usage_error("sdr", "type takes one sensor type (quote names with spaces)")
     if not args or args[0].lower() in ("list", "help"):
         return Output(sensor_type_list_lines(), {"sensor_types": {
             f"0x{x:02x}": _type_name(x) for x in range(1, SENSOR_TYPE_MAX + 1)}})  # fmt: skip
     code = sensor_type_code(args[0])
     if code is None:
-        raise _usage_error("sdr", f'sensor type "{args[0]}" not found (see: sdr type list)')
+        raise usage_error("sdr", f'sensor type "{args[0]}" not found (see: sdr type list)')
     lines: list[str] = []
     values: list[Any] = []
     for record in await read_sdrs(bmc):
@@ -768,7 +764,7 @@ async def sdr_default(bmc: Any, args: list[str]) -> Output:
     from ipmifast.cli.verbs import sdr_list
 
     if args:
-        raise _usage_error("sdr", f"unknown subcommand {args[0]!r}")
+        raise usage_error("sdr", f"unknown subcommand {args[0]!r}")
     return await sdr_list(bmc, args)
 
 
@@ -837,7 +833,7 @@ def sdr_info_lines(info: SdrRepositoryInfo) -> list[str]:
 @verb("sdr", "info")
 async def sdr_info(bmc: Any, args: list[str]) -> Output:
     if args:
-        raise _usage_error("sdr", "info takes no arguments")
+        raise usage_error("sdr", "info takes no arguments")
     data = await bmc.raw(NETFN_STORAGE, CMD_GET_SDR_REPOSITORY_INFO)
     info = decode_get_sdr_repository_info_rs(data)
     return Output(sdr_info_lines(info), info)
@@ -934,14 +930,14 @@ async def _sel_info(bmc: Any) -> Output:
 @verb("sel", "info")
 async def sel_info(bmc: Any, args: list[str]) -> Output:
     if args:
-        raise _usage_error("sel", "info takes no arguments")
+        raise usage_error("sel", "info takes no arguments")
     return await _sel_info(bmc)
 
 
 @verb("sel")
 async def sel_default(bmc: Any, args: list[str]) -> Output:
     if args:
-        raise _usage_error("sel", f"unknown subcommand {args[0]!r}")
+        raise usage_error("sel", f"unknown subcommand {args[0]!r}")
     return await _sel_info(bmc)
 
 
@@ -955,13 +951,13 @@ _CLEAR_POLL_DELAY = 0.1
 @verb("sel", "clear")
 async def sel_clear(bmc: Any, args: list[str]) -> Output:
     if args:
-        raise _usage_error("sel", "clear takes no arguments")
+        raise usage_error("sel", "clear takes no arguments")
     reservation = int.from_bytes((await bmc.raw(NETFN_STORAGE, CMD_RESERVE_SEL))[:2], "little")
     head = reservation.to_bytes(2, "little") + b"CLR"
     status = (await bmc.raw(NETFN_STORAGE, CMD_CLEAR_SEL, head + bytes([CLEAR_INITIATE])))[:1]
     polls = 0
     while not (status and status[0] & 0x0F == ERASURE_COMPLETED) and polls < _CLEAR_POLLS:
-        await asyncio.sleep(_CLEAR_POLL_DELAY)
+        await pause(bmc, _CLEAR_POLL_DELAY)
         status = (await bmc.raw(NETFN_STORAGE, CMD_CLEAR_SEL, head + bytes([CLEAR_GET_STATUS])))[:1]
         polls += 1
     completed = bool(status) and status[0] & 0x0F == ERASURE_COMPLETED
@@ -972,7 +968,7 @@ async def sel_clear(bmc: Any, args: list[str]) -> Output:
 @verb("sel", "time")
 async def sel_time(bmc: Any, args: list[str]) -> Output:
     if args != ["get"]:
-        raise _usage_error("sel", "time: only 'time get' is supported")
+        raise usage_error("sel", "time: only 'time get' is supported")
     data = await bmc.raw(NETFN_STORAGE, CMD_GET_SEL_TIME)
     if len(data) != 4:
         raise DecodeError(f"Get SEL Time response: {len(data)} bytes, 4 expected")

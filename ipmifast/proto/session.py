@@ -515,11 +515,11 @@ class ClientSession(SessionBase, RequestQueue):
             self._drop(f"unexpected payload type 0x{ptype:02x} in session")
 
     def _on_ipmi_response(self, payload: bytes, now: float) -> None:
-        rs = frame.decode_ipmi_response(payload, self._check_checksums)
+        answer = self._answers(frame.decode_ipmi_response(payload, self._check_checksums))
         p = self._inflight
-        if p is None or rs.rq_seq != p.rq_seq or rs.netfn != p.netfn | 1 or rs.cmd != p.cmd:
-            self._drop("response to no outstanding request")
+        if answer is None or p is None:
             return
+        rs = answer
         self._inflight = None
         self._deadline = None
         self._last_activity = now

@@ -531,11 +531,12 @@ class ClientSession15(Session15Base, RequestQueue):
             return "unexpected AuthCode with per-message authentication disabled"
         return "authentication type differs from the session's"
 
-    def _on_response(self, rs: IpmiResponse, now: float) -> None:
+    def _on_response(self, received: IpmiResponse, now: float) -> None:
+        answer = self._answers(received)
         p = self._inflight
-        if p is None or rs.rq_seq != p.rq_seq or rs.netfn != p.netfn | 1 or rs.cmd != p.cmd:
-            self._drop("response to no outstanding request")
+        if answer is None or p is None:
             return
+        rs = answer
         if self.state in _HANDSHAKE and rs.cc == 0 and len(rs.data) < _MIN_ANSWER_LEN[p.cmd]:
             self._drop("truncated answer to a session command")  # retransmitted: the timer decides
             return

@@ -12,50 +12,107 @@ values their field cannot carry. Nothing here touches sockets, clocks or random 
 
 from __future__ import annotations
 
-from .fru import (
-    BoardInfo,
-    ChassisInfo,
-    FruField,
-    FruFieldType,
-    FruInventory,
-    FruReader,
-    MultiRecord,
-    ProductInfo,
-    decode_fru,
-    encode_fru,
-    read_fru,
-)
-from .sdr import (
-    CompactSensorRecord,
-    ConversionFactors,
-    EventOnlyRecord,
-    FruDeviceLocatorRecord,
-    FullSensorRecord,
-    GenericDeviceLocatorRecord,
-    McDeviceLocatorRecord,
-    OemRecord,
-    SdrRecord,
-    SdrRepositoryReader,
-    SensorReading,
-    UnknownRecord,
-    decode_sdr,
-    decode_sensor_reading,
-    encode_sdr,
-    raw_to_value,
-    read_sdr_repository,
-    sensor_status,
-    value_to_raw,
-)
-from .sel import (
-    OemNonTimestampedRecord,
-    OemTimestampedRecord,
-    SelReader,
-    SelRecord,
-    SystemEventRecord,
-    decode_sel_entry,
-    encode_sel_entry,
-    read_sel,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .fru import (
+        BoardInfo,
+        ChassisInfo,
+        FruField,
+        FruFieldType,
+        FruInventory,
+        FruReader,
+        MultiRecord,
+        ProductInfo,
+        decode_fru,
+        encode_fru,
+        read_fru,
+    )
+    from .sdr import (
+        CompactSensorRecord,
+        ConversionFactors,
+        EventOnlyRecord,
+        FruDeviceLocatorRecord,
+        FullSensorRecord,
+        GenericDeviceLocatorRecord,
+        McDeviceLocatorRecord,
+        OemRecord,
+        SdrRecord,
+        SdrRepositoryReader,
+        SensorReading,
+        UnknownRecord,
+        decode_sdr,
+        decode_sensor_reading,
+        encode_sdr,
+        raw_to_value,
+        read_sdr_repository,
+        sensor_status,
+        value_to_raw,
+    )
+    from .sel import (
+        OemNonTimestampedRecord,
+        OemTimestampedRecord,
+        SelReader,
+        SelRecord,
+        SystemEventRecord,
+        decode_sel_entry,
+        encode_sel_entry,
+        read_sel,
+    )
+
+#: the submodule of each name: imported on first use, so that a verb needing one table does not build every
+#: record class (the command line's start-up)
+_HOME = {
+    "BoardInfo": "fru",
+    "ChassisInfo": "fru",
+    "FruField": "fru",
+    "FruFieldType": "fru",
+    "FruInventory": "fru",
+    "FruReader": "fru",
+    "MultiRecord": "fru",
+    "ProductInfo": "fru",
+    "decode_fru": "fru",
+    "encode_fru": "fru",
+    "read_fru": "fru",
+    "CompactSensorRecord": "sdr",
+    "ConversionFactors": "sdr",
+    "EventOnlyRecord": "sdr",
+    "FruDeviceLocatorRecord": "sdr",
+    "FullSensorRecord": "sdr",
+    "GenericDeviceLocatorRecord": "sdr",
+    "McDeviceLocatorRecord": "sdr",
+    "OemRecord": "sdr",
+    "SdrRecord": "sdr",
+    "SdrRepositoryReader": "sdr",
+    "SensorReading": "sdr",
+    "UnknownRecord": "sdr",
+    "decode_sdr": "sdr",
+    "decode_sensor_reading": "sdr",
+    "encode_sdr": "sdr",
+    "raw_to_value": "sdr",
+    "read_sdr_repository": "sdr",
+    "sensor_status": "sdr",
+    "value_to_raw": "sdr",
+    "OemNonTimestampedRecord": "sel",
+    "OemTimestampedRecord": "sel",
+    "SelReader": "sel",
+    "SelRecord": "sel",
+    "SystemEventRecord": "sel",
+    "decode_sel_entry": "sel",
+    "encode_sel_entry": "sel",
+    "read_sel": "sel",
+}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'ipmifast.records' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"ipmifast.records.{home}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "BoardInfo",

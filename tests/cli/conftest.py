@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.interop.conftest import TESTBED, SimBmc, _unique_addr, require
 
 EXECUTABLE = Path(sys.executable).parent / "ipmifast"
 
@@ -19,3 +22,41 @@ def ipmifast(
     return subprocess.run(
         [str(EXECUTABLE), *args], capture_output=True, text=True, timeout=120, input=stdin, env=env
     )
+
+
+def start_console_bmc(state: Path, slot: int) -> SimBmc:
+    """ipmi_sim without SOL and with its emulator console on the next port (start-bmc.sh ``--console``)."""
+    require("ipmi_sim")
+    addr, port = _unique_addr(slot)
+    args = ["sh", str(TESTBED / "start-bmc.sh"), addr, str(port), str(state), "--no-sol", "--console",
+            str(port + 1), "--timeout", "20"]  # fmt: skip
+    out = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        pytest.fail(f"ipmi_sim did not start: {out.stderr.strip()}", pytrace=False)
+    return SimBmc(addr, port, state, int(out.stdout.strip().splitlines()[-1]))
+
+
+def emulator(bmc: SimBmc, *commands: str) -> str:
+    """ipmi_sim emulator commands over its console (tests/data/testbed/emu-cmd.py); their output."""
+    out = subprocess.run([require("python3"), str(TESTBED / "emu-cmd.py"), bmc.addr, str(bmc.port + 1), *commands],
+                         capture_output=True, text=True, timeout=30)  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out.stdout
+
+
+def password_file_in(directory: Path) -> Path:
+    path = directory / "password"
+    path.write_text("ipmifast-admin\n")
+    path.chmod(0o600)
+    return path
+
+
+def both(bmc: SimBmc, password_file: Path, *verb: str, interface: str = "lanplus") -> tuple[
+    subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]
+]:
+    """(ipmitool's, ipmifast's) run of ``verb`` against ``bmc`` as user admin (cipher suite 3 or IPMI v1.5 MD5)."""
+    env = dict(os.environ, TZ="UTC", LC_ALL="C")
+    common = ["-I", interface, "-H", bmc.addr, "-p", str(bmc.port), "-U", "admin", "-C", "3"]
+    theirs = subprocess.run([require("ipmitool"), *common, "-P", "ipmifast-admin", *verb], capture_output=True,
+                            text=True, timeout=120, env=env)  # fmt: skip
+    return theirs, ipmifast(*common, "-f", str(password_file), *verb, env=env)
