@@ -105,6 +105,8 @@ def format_mac(raw: bytes) -> str:
 
 def check_int(name: str, value: int, low: int, high: int) -> int:
     """``value`` as a plain int, LocalProtocolError unless ``low <= value <= high``."""
+    if type(value) is int and low <= value <= high:  # the common case, first: every encoder calls this
+        return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise LocalProtocolError(f"{name} must be an integer, not {type(value).__name__}")
     if not low <= value <= high:

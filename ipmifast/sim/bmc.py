@@ -281,7 +281,9 @@ class VirtualBmc:
     # ------------------------------------------------------------------ time
     def timers_changed(self) -> None:
         """A deadline may have moved: make sure a wake-up is scheduled for the earliest one."""
-        deadline = self._next_deadline()
+        self._arm(self._next_deadline())
+
+    def _arm(self, deadline: float | None) -> None:
         if deadline is None:
             return
         if self._wake_at is None or deadline < self._wake_at or self._wake_at < self.clock():
@@ -309,7 +311,8 @@ class VirtualBmc:
         for _ in range(16):  # each step removes a deadline or moves it later; a handful are ever due together
             due = self._next_deadline()
             if due is None or due > now:
-                break
+                self._arm(due)
+                return
             if c.pending is not None and c.pending[1] == due:
                 target, _ = c.pending
                 c.pending = None

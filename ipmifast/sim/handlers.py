@@ -112,12 +112,15 @@ def _ok(data: bytes = b"") -> Result:
 # ============================================================================================== §20 device
 
 
+_DEVICE_SUPPORT = (DeviceSupport.SENSOR | DeviceSupport.SDR_REPOSITORY | DeviceSupport.SEL | DeviceSupport.FRU_INVENTORY
+                   | DeviceSupport.IPMB_EVENT_RECEIVER | DeviceSupport.CHASSIS)
+
+
 @handles(NetFn.APP, AppCommand.GET_DEVICE_ID)
 def get_device_id(ctx: Context, data: bytes) -> Result:
     app.decode_get_device_id_rq(data)
     s = ctx.bmc.state
-    support = DeviceSupport.SENSOR | DeviceSupport.SDR_REPOSITORY | DeviceSupport.SEL | DeviceSupport.FRU_INVENTORY
-    support |= DeviceSupport.IPMB_EVENT_RECEIVER | DeviceSupport.CHASSIS
+    support = _DEVICE_SUPPORT
     return _ok(
         app.encode_get_device_id_rs(
             app.DeviceId(

@@ -4,6 +4,9 @@ The socket is bound to the wildcard address on the BMC port; every 127.0.0.0/8 a
 receives datagrams sent to any of them. ``IP_PKTINFO`` tells, per datagram, which address it was sent to (the
 virtual BMC), and an ``IP_PKTINFO`` control message on the reply makes the kernel send it FROM that address, as
 clients require. One file descriptor for 10,000 BMCs, instead of one socket (and one fd) each.
+
+Datagrams come in and go out in batches (``sim/mmsg``: ``recvmmsg``/``sendmmsg``, compiled): the answers to one
+receive batch leave in one system call, and answers made outside it (timers) share one per loop iteration.
 """
 
 from __future__ import annotations
@@ -11,13 +14,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-import struct
 from collections.abc import Callable
 
+from ipmifast.sim.mmsg import recv_batch, send_batch_from
+
 IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)
-_PKTINFO = struct.Struct("=I4s4s")  # struct in_pktinfo: ipi_ifindex, ipi_spec_dst, ipi_addr
-_ANCILLARY_SIZE = socket.CMSG_SPACE(_PKTINFO.size)
-MAX_DATAGRAM = 2048  # IPMI LAN datagrams are far smaller; larger ones are truncated and dropped as malformed
+BATCH = 64  # datagrams per recvmmsg / sendmmsg (larger than 2048 bytes: dropped, IPMI's are far smaller)
 SOCKET_BUFFER = 8 * 1024 * 1024
 
 #: (data, bmc address the datagram was sent to, client address)
@@ -49,50 +51,67 @@ class MultiAddressSocket:
         self.received = 0
         self.sent = 0
         self.send_errors = 0
+        #: sendmmsg calls made (fewer than datagrams sent when answers share a loop iteration)
+        self.batches = 0
+        self._out_data: list[bytes] = []
+        self._out_source: list[str] = []
+        self._out_dest: list[tuple[str, int]] = []
+        self._reading = False
+        self._flush_scheduled = False
         #: datagrams whose handling raised (a bug): counted, the first one logged, the socket keeps serving
         self.internal_errors = 0
         loop.add_reader(sock.fileno(), self._readable)
 
     def close(self) -> None:
         if self.sock.fileno() >= 0:
+            self.flush()
             self.loop.remove_reader(self.sock.fileno())
             self.sock.close()
 
     def sendto(self, data: bytes, source: str, dest: tuple[str, int]) -> None:
-        """Send ``data`` to ``dest`` from local address ``source``."""
-        pktinfo = _PKTINFO.pack(0, socket.inet_aton(source), b"\0\0\0\0")
-        try:
-            self.sock.sendmsg([data], [(socket.IPPROTO_IP, IP_PKTINFO, pktinfo)], 0, dest)
-            self.sent += 1
-        except (BlockingIOError, InterruptedError):
-            self.send_errors += 1  # socket buffer full: UDP may drop, the client retransmits
-        except OSError:
-            self.send_errors += 1
+        """Send ``data`` to ``dest`` from local address ``source``: queued, and sent with the others of this loop
+        iteration in one ``sendmmsg`` (at the end of a receive batch, or by a callback soon after)."""
+        self._out_data.append(data)
+        self._out_source.append(source)
+        self._out_dest.append(dest)
+        if not self._reading and not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Send everything queued."""
+        self._flush_scheduled = False
+        if not self._out_data or self.sock.fileno() < 0:
+            return
+        data, sources, dests = self._out_data, self._out_source, self._out_dest
+        self._out_data, self._out_source, self._out_dest = [], [], []
+        sent, failed = send_batch_from(self.sock.fileno(), data, sources, dests)
+        self.sent += sent
+        self.send_errors += failed  # socket buffer full: UDP may drop, the client retransmits
+        self.batches += 1
 
     def _readable(self) -> None:
-        sock = self.sock
-        for _ in range(256):  # bounded, so one busy socket cannot starve the loop
-            try:
-                data, ancdata, _flags, addr = sock.recvmsg(MAX_DATAGRAM, _ANCILLARY_SIZE)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
-                continue  # ICMP errors reported on the socket: nothing to deliver
-            self.received += 1
-            dst = None
-            for level, kind, cdata in ancdata:
-                if level == socket.IPPROTO_IP and kind == IP_PKTINFO and len(cdata) >= _PKTINFO.size:
-                    dst = socket.inet_ntoa(_PKTINFO.unpack_from(cdata)[2])
-            if dst is None:
-                continue
-            try:
-                self.receiver(data, dst, addr)
-            except Exception as exc:  # a bug in one BMC must not stop the socket serving the others
-                self.internal_errors += 1
-                if self.internal_errors == 1:
-                    import logging
+        fd = self.sock.fileno()
+        self._reading = True
+        try:
+            for _ in range(4):  # bounded (4 x 64 datagrams), so one busy socket cannot starve the loop
+                batch = recv_batch(fd, BATCH)
+                self.received += len(batch)
+                for data, dst, addr in batch:
+                    try:
+                        self.receiver(data, dst, addr)
+                    except Exception as exc:  # a bug in one BMC must not stop the socket serving the others
+                        self.internal_errors += 1
+                        if self.internal_errors == 1:
+                            import logging
 
-                    logging.getLogger("ipmifast.sim").exception("internal error handling a datagram: %s", exc)
+                            logging.getLogger("ipmifast.sim").exception("internal error handling a datagram: %s",
+                                                                        exc)
+                if len(batch) < BATCH:
+                    break
+        finally:
+            self._reading = False
+            self.flush()
 
 
 def address_range(base: str, count: int) -> list[str]:
