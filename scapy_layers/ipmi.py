@@ -266,7 +266,7 @@ class _CmdField(XByteField):
     def i2repr(self, pkt: Packet | None, x: int) -> str:
         if pkt is None or x is None:
             return super().i2repr(pkt, x)
-        return f"{x:#04x} ({command_name(pkt.netfn, x)})"
+        return f"{x:#04x} ({pkt.command()})"
 
 
 class _CcField(XByteField):
@@ -298,7 +298,9 @@ class _Message(_WireLength):
         return bytes((self.netfn & 0x3E, self.cmd, self.rq_seq))
 
     def command(self) -> str:
-        return command_name(self.netfn, self.cmd)
+        """The command's name (Group Extension commands by their defining body code, the first data byte)."""
+        data = bytes(self.data or b"")
+        return command_name(self.netfn, self.cmd, data[0] if data else None)
 
 
 class IPMIRequest(_Message):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ipmifast.proto.consts import NetFn
 
-__all__ = ["COMMAND_NAMES", "NETFN_NAMES", "command_name", "netfn_name"]
+__all__ = ["COMMAND_NAMES", "GROUP_COMMAND_NAMES", "NETFN_NAMES", "command_name", "netfn_name"]
 
 _NETFN_BASE = {
     NetFn.CHASSIS: "Chassis",
@@ -89,20 +89,39 @@ _TABLE: dict[int, str] = {
         13 Get Chassis Device ID; 14 Set Chassis Device ID; 20 Bridge Request; 21 Bridge Message;
         30 Get Event Count; 31 Set Event Destination; 32 Set Event Reception State; 33 Send ICMB Event Message;
         34 Get Event Destination; 35 Get Event Reception State; FF Error Report""",
-    NetFn.GROUP_EXTENSION: """
+}
+
+# Group Extension (netfn 2Ch) commands, by defining body code (the first data byte): PICMG 00h (with HPM.1 / HPM.x),
+# VSO 03h, DCMI DCh
+_GROUP_TABLE: dict[int, str] = {
+    0x00: """
         00 Get PICMG Properties; 01 Get Address Info; 2E Get Target Upgrade Capabilities;
         2F Get Component Properties; 30 Abort Firmware Upgrade; 31 Initiate Upgrade Action;
         32 Upload Firmware Block; 33 Finish Firmware Upload; 34 Get Upgrade Status; 35 Activate Firmware;
         36 Query Self-test Results; 37 Query Rollback Status; 38 Initiate Manual Rollback;
         3E Get HPM.x Capabilities""",
+    0x03: "00 Get VSO Capabilities",
+    0xDC: """
+        01 Get DCMI Capabilities Info; 02 Get Power Reading; 03 Get Power Limit; 04 Set Power Limit;
+        05 Activate/Deactivate Power Limit; 06 Get Asset Tag; 07 Get DCMI Sensor Info; 08 Set Asset Tag;
+        09 Get Management Controller ID String; 0A Set Management Controller ID String; 0B Set Thermal Limit;
+        0C Get Thermal Limit; 0D Get Temperature Readings; 10 Set DCMI Configuration Parameters;
+        11 Get DCMI Configuration Parameters""",
 }
 
+
+def _parse(table: dict[int, str]) -> dict[tuple[int, int], str]:
+    return {
+        (int(key), int(code, 16)): name.strip()
+        for key, text in table.items()
+        for code, _, name in (entry.strip().partition(" ") for entry in text.split(";"))
+    }
+
+
 #: (request netfn, cmd) -> name
-COMMAND_NAMES: dict[tuple[int, int], str] = {
-    (int(netfn), int(code, 16)): name.strip()
-    for netfn, text in _TABLE.items()
-    for code, _, name in (entry.strip().partition(" ") for entry in text.split(";"))
-}
+COMMAND_NAMES = _parse(_TABLE)
+#: (defining body code, cmd) -> name, for Group Extension requests
+GROUP_COMMAND_NAMES = _parse(_GROUP_TABLE)
 
 
 def netfn_name(netfn: int) -> str:
@@ -110,6 +129,13 @@ def netfn_name(netfn: int) -> str:
     return NETFN_NAMES.get(netfn & 0x3F, f"netfn 0x{netfn:02x}")
 
 
-def command_name(netfn: int, cmd: int) -> str:
-    """The Appendix G name of a command, or ``"netfn 0xNN cmd 0xNN"`` for OEM and unknown commands."""
-    return COMMAND_NAMES.get((netfn & 0x3E, cmd), f"netfn 0x{netfn & 0x3E:02x} cmd 0x{cmd:02x}")
+def command_name(netfn: int, cmd: int, body_code: int | None = None) -> str:
+    """The Appendix G name of a command, or ``"netfn 0xNN cmd 0xNN"`` for OEM and unknown commands.
+
+    Group Extension commands are named by their defining body code (``body_code``, the first data byte).
+    """
+    netfn &= 0x3E
+    if netfn == NetFn.GROUP_EXTENSION:
+        name = GROUP_COMMAND_NAMES.get((body_code, cmd)) if body_code is not None else None
+        return name or f"Group Extension 0x{body_code or 0:02x} cmd 0x{cmd:02x}"
+    return COMMAND_NAMES.get((netfn, cmd), f"netfn 0x{netfn:02x} cmd 0x{cmd:02x}")

@@ -60,7 +60,7 @@ _RAKP2_GUID_END = _RAKP2_RC_END + GUID_LEN
 def _algorithm(prefix: str, payload_type: int, name: str, names: dict[int, str], when: Any = None) -> list[Any]:
     """One algorithm "payload" of Tables 13-9 / 13-10: type, 2 reserved, length 08h, algorithm (bits 5:0),
     3 reserved."""
-    fields = [
+    fields: list[Any] = [
         ByteField(f"{prefix}_payload_type", payload_type),
         XShortField(f"{prefix}_reserved1", 0),
         ByteField(f"{prefix}_payload_len", _ALGORITHM_PAYLOAD_LEN),

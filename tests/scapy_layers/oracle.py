@@ -18,8 +18,7 @@ from scapy.layers.inet import UDP
 from scapy.packet import Packet
 from scapy.utils import rdpcap
 
-import scapy_layers
-from scapy_layers import (
+from scapy_layers.all import (
     ASF,
     RMCP,
     IntegrityTrailer,
@@ -27,6 +26,7 @@ from scapy_layers import (
     IPMIResponse,
     IPMISession15,
     RMCPPlusSession,
+    bind_port,
 )
 from tests.interop.conftest import require
 
@@ -146,7 +146,7 @@ def compare_capture(path: Path, port: int = 623) -> tuple[int, int, set[str]]:
     Raises AssertionError naming the frame and the field on the first difference.
     """
     if port != 623:
-        scapy_layers.bind_port(port)
+        bind_port(port)
     tshark = run_tshark(path, port)
     ours = rdpcap(str(path))
     assert len(tshark) == len(ours), f"{path.name}: tshark has {len(tshark)} packets, Scapy {len(ours)}"

@@ -1,0 +1,222 @@
+"""The analyzer on the reference captures (tests/data/pcaps/README.md says which command and password made each):
+with the documented password every encrypted payload decrypts and the commands are those the client sent; with a
+wrong one the report says that the password does not match; the findings, hashes and ARP table; the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipmifast.cli.main import main
+from scapy_layers.analyze import analyze_file, format_text
+from tests.pcaps import PCAPS
+
+PASSWORD = b"ipmifast-admin"
+
+#: what the capturing client sent inside the session (README of tests/data/pcaps; f2 counted from the file)
+CHASSIS_POWER = [
+    "Set Session Privilege Level", "Get HPM.x Capabilities", "Get Device ID", "Get PICMG Properties",
+    "Get VSO Capabilities", "Get Chassis Status", "Get Chassis Status", "Close Session",
+]
+SDR_FRU_COUNTS = {
+    "Get SDR Repository Info": 2, "Reserve SDR Repository": 2, "Get SDR": 51, "Get Sensor Reading": 10,
+    "Get FRU Inventory Area Info": 1, "Read FRU Data": 10,
+}
+CIPHER3 = ["a-lanplus-c3-chassis-power.pcap", "e-sol-c3.pcap", "f-lanplus-c3-sdr-fru.pcap",
+           "m-freeipmi-c3-chassis-status.pcap"]
+
+
+def session_commands(report: dict, number: int = 1) -> list[str]:
+    return [r["command"] for r in report["requests"] if r["session"] == number]
+
+
+def rounded(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v) for v in value]
+    return value
+
+
+def report_of(name: str, *passwords: bytes, kg: bytes | None = None) -> dict:
+    return analyze_file(PCAPS / name, list(passwords), kg).report(name)
+
+
+@pytest.mark.parametrize("name", CIPHER3)
+def test_cipher3_captures_decrypt_completely(name: str) -> None:
+    report = report_of(name, PASSWORD)
+    [session] = report["sessions"]
+    assert session["cipher_suite"] == 3 and session["password"] == "matches"
+    assert session["encrypted_packets"] > 0
+    assert session["decrypted_packets"] == session["encrypted_packets"] == session["auth_code_verified"]
+    assert session["auth_code_failed"] == 0 and session["opaque_packets"] == 0
+    assert session["outcome"] == "established, closed"
+    assert report["bad_packets"] == 0
+    assert all(r["cc"] is not None for r in report["requests"])  # every request answered
+
+
+def test_cipher3_commands_are_those_ipmitool_sent() -> None:
+    assert session_commands(report_of("a-lanplus-c3-chassis-power.pcap", PASSWORD)) == CHASSIS_POWER
+    # the same exchange in clear text (suite 2) names the same commands: decryption changed nothing
+    assert session_commands(report_of("c-lanplus-c2-chassis-power.pcap")) == CHASSIS_POWER
+    sdr = session_commands(report_of("f-lanplus-c3-sdr-fru.pcap", PASSWORD))
+    assert sdr == session_commands(report_of("f2-lanplus-c2-sdr-fru.pcap"))
+    for command, count in SDR_FRU_COUNTS.items():
+        assert sdr.count(command) == count, command
+    freeipmi = session_commands(report_of("m-freeipmi-c3-chassis-status.pcap", PASSWORD))
+    assert freeipmi == ["Set Session Privilege Level", "Get Chassis Status", "Close Session"]
+
+
+def test_sol_capture_decrypts_the_typed_text() -> None:
+    [session] = report_of("e-sol-c3.pcap", PASSWORD)["sessions"]
+    assert "hello" in session["sol_to_bmc"] and "uname" in session["sol_to_bmc"]
+    assert "hello from the host console" in session["sol_from_bmc"]
+    assert session_commands(report_of("e-sol-c1.pcap"))[-3:] == ["Activate Payload", "Deactivate Payload",
+                                                                  "Close Session"]
+
+
+def test_wrong_password_does_not_match() -> None:
+    report = report_of("a-lanplus-c3-chassis-power.pcap", b"not-the-password")
+    [session] = report["sessions"]
+    assert session["password"] == "does not match"
+    assert session["decrypted_packets"] == 0 and session["opaque_packets"] == session["encrypted_packets"] == 16
+    assert "password does not match" in format_text(report)
+    [v15] = report_of("d-lan15-md5-chassis-power.pcap", b"not-the-password")["sessions"]
+    assert v15["password"] == "does not match" and v15["auth_code_verified"] == 0
+
+
+def test_a_passwords_file_finds_the_right_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    candidates = tmp_path / "candidates"
+    candidates.write_text("admin\npassword\nipmifast-admin\nchangeme\n")
+    assert main(["pcap", str(PCAPS / "a-lanplus-c3-chassis-power.pcap"), "--passwords", str(candidates),
+                 "--json"]) == 0
+    [session] = json.loads(capsys.readouterr().out)["sessions"]
+    assert session["password"] == "matches" and session["password_value"] == "ipmifast-admin"
+    candidates.write_text("admin\npassword\n")
+    main(["pcap", str(PCAPS / "a-lanplus-c3-chassis-power.pcap"), "--passwords", str(candidates), "--json"])
+    [session] = json.loads(capsys.readouterr().out)["sessions"]
+    assert session["password"] == "does not match any of the 2 passwords"
+
+
+def test_wrong_kg_is_detected_by_rakp4() -> None:
+    [session] = report_of("a-lanplus-c3-chassis-power.pcap", PASSWORD, kg=b"some-kg")["sessions"]
+    assert session["kg"] == "given Kg does not match (RAKP 4 does not verify)"
+    assert session["decrypted_packets"] == 0
+
+
+def test_the_bmc_knew_the_password_the_console_did_not() -> None:
+    """g: ipmitool used a wrong password; RAKP 2 is the BMC's, made with the real one, and ipmitool stopped."""
+    [session] = report_of("g-lanplus-c3-wrong-password.pcap", PASSWORD)["sessions"]
+    assert session["password"] == "matches"
+    assert session["outcome"].startswith("console sent no RAKP 3")
+    [session] = report_of("g-lanplus-c3-wrong-password.pcap", b"wrong-password")["sessions"]
+    assert session["password"] == "does not match"
+
+
+def test_hashcat_7300_lines_verify_with_the_password() -> None:
+    report = report_of("a-lanplus-c3-chassis-power.pcap")
+    [line] = report["hashes"]
+    assert line["hashcat_mode"] == 7300 and line["user"] == "admin"
+    salt, digest = line["hash"].split(":")
+    # hashcat -m 7300: HMAC-SHA1 keyed with the password over the hex salt (the RAKP 2 auth code's input)
+    assert hmac.new(PASSWORD, bytes.fromhex(salt), hashlib.sha1).hexdigest() == digest
+    assert hmac.new(b"other", bytes.fromhex(salt), hashlib.sha1).hexdigest() != digest
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("j-lanplus-c0-wrong-password-accepted.pcap", "cipher suite 0 accepted"),
+        ("k-lan15-weak-anonymous-none.pcap", "authentication type NONE"),
+        ("k-lan15-weak-anonymous-none.pcap", "anonymous login"),
+        ("l-lan15-weak-straight-password.pcap", "'ipmifast-admin' is in clear text"),
+        ("e-sol-c1.pcap", "Serial over LAN in clear text"),
+        ("g2-lanplus-c3-unknown-user.pcap", "whether a user exists"),
+    ],
+)
+def test_findings(name: str, words: str) -> None:
+    findings = report_of(name)["findings"]
+    assert any(words in f["text"] for f in findings), findings
+
+
+def test_no_weakness_findings_on_a_good_configuration() -> None:
+    findings = report_of("a-lanplus-c3-chassis-power.pcap")["findings"]
+    assert [f["text"].split(" ")[0] for f in findings] == ["RAKP"]  # only the IPMI v2.0 design issue
+
+
+def test_outcomes_with_status_text() -> None:
+    [s] = report_of("b-lanplus-c17-rejected.pcap")["sessions"]
+    assert s["cipher_suite"] == 17 and s["outcome"] == "refused at Open Session: invalid authentication algorithm"
+    [s] = report_of("g2-lanplus-c3-unknown-user.pcap")["sessions"]
+    assert s["user"] == "nosuchuser" and s["outcome"] == "refused at RAKP 2: unauthorized name"
+    [s] = report_of("j-lanplus-c0-wrong-password-accepted.pcap", b"wrong-password")["sessions"]
+    assert s["cipher_suite"] == 0 and s["established"] and s["password"].startswith("not verifiable")
+    [s] = report_of("d-lan15-md5-chassis-power.pcap", PASSWORD)["sessions"]
+    assert s["kind"] == "ipmi1.5" and s["auth_type"] == "MD5" and s["password"] == "matches"
+    assert s["auth_code_verified"] == s["packets"] and s["outcome"] == "established, closed"
+
+
+def test_bmcs_consoles_and_presence_pong() -> None:
+    report = report_of("d-lan15-md5-chassis-power.pcap")
+    [bmc] = report["bmcs"]
+    assert bmc["ip"] == "127.0.10.1" and bmc["presence_pong"]["ipmi"] is True
+    [console] = report["consoles"]
+    assert console["ip"] == "127.0.0.1" and console["users"] == ["admin"]
+
+
+def test_requests_have_latency_and_completion_text() -> None:
+    requests = report_of("a-lanplus-c3-chassis-power.pcap", PASSWORD)["requests"]
+    hpm = next(r for r in requests if r["command"] == "Get HPM.x Capabilities")
+    assert hpm["cc"] == 0xC1 and hpm["completion"] == "invalid command"
+    assert all(r["latency"] is not None and r["latency"] >= 0 for r in requests)
+
+
+def test_gratuitous_arp_table() -> None:
+    [sender] = report_of("i-garp-netns.pcap")["garp"]
+    assert sender["ip"] == "127.0.10.200" and sender["mac"] == "02:00:7f:00:0a:c8"
+    assert sender["kinds"] == {"announcement": 2, "gratuitous reply": 2}
+    assert sender["count"] == 4 and 0.9 < sender["interval_mean"] < 1.2
+    assert sender["bmc"] is False  # no RMCP from it, and 02: is a locally administered MAC
+
+
+def test_pcapng_gives_the_same_report(tmp_path: Path) -> None:
+    from tests.interop.conftest import require
+
+    out = tmp_path / "a.pcapng"
+    subprocess.run([require("editcap"), "-F", "pcapng", str(PCAPS / "a-lanplus-c3-chassis-power.pcap"), str(out)],
+                   check=True, timeout=60)
+    ng = analyze_file(out, [PASSWORD]).report("x")
+    classic = analyze_file(PCAPS / "a-lanplus-c3-chassis-power.pcap", [PASSWORD]).report("x")
+    assert rounded(ng) == rounded(classic)  # times: pcapng counts ticks since 1970, pcap seconds + fraction
+
+
+def test_cli_text_json_layers_plot(tmp_path: Path) -> None:
+    png = tmp_path / "timeline.png"
+    out = subprocess.run(
+        [sys.executable, "-m", "ipmifast", "pcap", str(PCAPS / "e-sol-c3.pcap"), "--password", "ipmifast-admin",
+         "--layers", "--plot", str(png)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "9   decrypted: IPMI Set Session Privilege Level rq rq_seq=1" in out.stdout
+    assert "decrypted: SOL seq=" in out.stdout
+    assert "Ether / IP / UDP / RMCP / RMCPPlusSession / RAKP 2 tag=0 status=no errors" in out.stdout
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = subprocess.run([sys.executable, "-m", "ipmifast", "pcap", str(PCAPS / "h-rmcp-presence-ping.pcap"),
+                           "--json"], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert json.loads(data)["bmcs"][0]["presence_pong"]["oem_iana"] == 4542
+
+
+def test_scapy_is_imported_only_for_layers() -> None:
+    code = ("import sys; from ipmifast.cli.main import main; main(['pcap', sys.argv[1]]); "
+            "assert 'scapy' not in sys.modules and 'matplotlib' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code, str(PCAPS / "a-lanplus-c3-chassis-power.pcap")], check=True,
+                   capture_output=True, timeout=60)
