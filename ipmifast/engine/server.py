@@ -28,6 +28,7 @@ from ipmifast.proto.events import RequestReceived, SessionClosed, SessionFailed
 Handler = Callable[[BmcSession, RequestReceived], tuple[int, bytes]]
 Send = Callable[[bytes, Any], None]
 PAYLOAD_SID_AT = 20  # RMCP (4) + RMCP+ header (12) + 4
+_ENDED = (SessionClosed, SessionFailed)
 
 
 class BmcSessions:
@@ -127,7 +128,7 @@ class BmcSessions:
             if isinstance(event, RequestReceived):
                 cc, data = self.handler(session, event)
                 session.respond(event, cc, data)
-            elif isinstance(event, SessionClosed | SessionFailed):
+            elif isinstance(event, _ENDED):
                 ended = True
         for datagram in session.datagrams_to_send(now):
             self.send(datagram, addr)

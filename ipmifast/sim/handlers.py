@@ -13,9 +13,9 @@ Table 26-5). Other modules (SDR, SEL, FRU) register more handlers with ``@handle
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ipmifast.cmds import app, chassis, transport
 from ipmifast.cmds._common import PrivilegeLevel, SetInProgress
@@ -77,10 +77,9 @@ _SESSION_SETUP_PAYLOADS = frozenset(range(0x10, 0x16))
 Result = tuple[int, bytes]
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """One request: the BMC, the session it came on (None before a session: Table G-1's session-less commands),
-    and the fleet clock's time."""
+    and the fleet clock's time. (A tuple, not a dataclass: one is made per request.)"""
 
     bmc: VirtualBmc
     session: BmcSession | BmcSession15 | None
@@ -109,6 +108,17 @@ def _ok(data: bytes = b"") -> Result:
     return 0, data
 
 
+def _encoded(ctx: Context, name: str, key: tuple[Any, ...], encode: Callable[[], bytes]) -> bytes:
+    """The response data ``encode()`` gives, encoded again only when ``key`` (every state value it reads) differs
+    from the last time: monitoring polls the same few commands, and their answers change far less often."""
+    cached = ctx.bmc.extensions.get(name)
+    if cached is not None and cached[0] == key:
+        return cached[1]  # type: ignore[no-any-return]
+    data = encode()
+    ctx.bmc.extensions[name] = (key, data)
+    return data
+
+
 # ============================================================================================== §20 device
 
 
@@ -120,17 +130,15 @@ _DEVICE_SUPPORT = (DeviceSupport.SENSOR | DeviceSupport.SDR_REPOSITORY | DeviceS
 def get_device_id(ctx: Context, data: bytes) -> Result:
     app.decode_get_device_id_rq(data)
     s = ctx.bmc.state
-    support = _DEVICE_SUPPORT
-    return _ok(
-        app.encode_get_device_id_rs(
-            app.DeviceId(
-                device_id=s.device_id, device_revision=s.device_revision, provides_sdrs=False,
-                device_available=True, firmware_major=s.firmware[0], firmware_minor=s.firmware[1],
-                ipmi_version="2.0", additional_device_support=support, manufacturer_id=s.manufacturer_id,
-                product_id=s.product_id, aux_firmware_revision=s.aux_firmware,
-            )
+    key = (s.device_id, s.device_revision, s.firmware, s.manufacturer_id, s.product_id, s.aux_firmware)
+    return _ok(_encoded(ctx, "device_id", key, lambda: app.encode_get_device_id_rs(
+        app.DeviceId(
+            device_id=s.device_id, device_revision=s.device_revision, provides_sdrs=False,
+            device_available=True, firmware_major=s.firmware[0], firmware_minor=s.firmware[1],
+            ipmi_version="2.0", additional_device_support=_DEVICE_SUPPORT, manufacturer_id=s.manufacturer_id,
+            product_id=s.product_id, aux_firmware_revision=s.aux_firmware,
         )
-    )
+    )))
 
 
 @handles(NetFn.APP, AppCommand.GET_SELF_TEST_RESULTS)
@@ -579,17 +587,18 @@ def get_chassis_status(ctx: Context, data: bytes) -> Result:
         identify = ChassisIdentifyState.INDEFINITE_ON
     elif ctx.now < c.identify_until:
         identify = ChassisIdentifyState.TEMPORARY_ON
-    return _ok(
-        chassis.encode_get_chassis_status_rs(
-            chassis.ChassisStatus(
-                power_on=c.power_on, power_overload=c.power_overload, interlock=c.interlock,
-                power_fault=c.power_fault, power_control_fault=c.power_control_fault,
-                restore_policy=c.restore_policy, last_power_event=c.last_power_event, intrusion=c.intrusion,
-                front_panel_lockout=c.front_panel_lockout, drive_fault=c.drive_fault, cooling_fault=c.cooling_fault,
-                identify_state=identify, front_panel=c.front_panel,
-            )
+    key = (c.power_on, c.power_overload, c.interlock, c.power_fault, c.power_control_fault, c.restore_policy,
+           c.last_power_event, c.intrusion, c.front_panel_lockout, c.drive_fault, c.cooling_fault, identify,
+           c.front_panel)
+    return _ok(_encoded(ctx, "chassis_status", key, lambda: chassis.encode_get_chassis_status_rs(
+        chassis.ChassisStatus(
+            power_on=c.power_on, power_overload=c.power_overload, interlock=c.interlock,
+            power_fault=c.power_fault, power_control_fault=c.power_control_fault,
+            restore_policy=c.restore_policy, last_power_event=c.last_power_event, intrusion=c.intrusion,
+            front_panel_lockout=c.front_panel_lockout, drive_fault=c.drive_fault, cooling_fault=c.cooling_fault,
+            identify_state=identify, front_panel=c.front_panel,
         )
-    )
+    )))
 
 
 @handles(NetFn.CHASSIS, ChassisCommand.CHASSIS_CONTROL)
