@@ -19,6 +19,7 @@ Definitions used in the report:
 from __future__ import annotations
 
 import ipaddress
+import re
 import statistics
 import struct
 from collections import Counter
@@ -56,6 +57,7 @@ from scapy_layers.names import command_name
 __all__ = ["Analysis", "analyze_file", "format_text"]
 
 RETRANSMIT_WINDOW = 10.0
+_DIGITS = re.compile(r"(?<![.v\w])(0x)?[0-9a-f]*[0-9][0-9a-f]*\b")
 #: requests listed one by one in the text report (the JSON report lists them all)
 TEXT_REQUEST_LIMIT = 200
 
@@ -417,7 +419,7 @@ class Analysis:
             else:
                 self.bad[f"RMCP class 0x{rmcp_class:02x}"] += 1
         except (DecodeError, IndexError, struct.error) as exc:
-            reason = str(exc).split(":")[0] if isinstance(exc, DecodeError) else "truncated field"
+            reason = _DIGITS.sub("N", str(exc)) if isinstance(exc, DecodeError) else "truncated field"
             self.bad[reason] += 1
 
     def _bmc(self, ep: tuple[bytes, int], t: float, what: str) -> dict[str, Any]:

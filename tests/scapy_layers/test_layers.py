@@ -1,0 +1,302 @@
+"""Each layer built from fields gives exact bytes, and dissecting those bytes gives the fields back
+(``conf.debug_dissector = True``, conftest.py). The expected bytes come from the core's encoders
+(ipmifast.proto.frame, rakp, sol, crypto), which tests/proto checks against real peers' captures."""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scapy.config import conf
+from scapy.layers.inet import IP, UDP
+from scapy.packet import Packet, Raw
+
+from ipmifast.proto import frame, rakp, sol
+from ipmifast.proto.crypto import SessionCipher
+from scapy_layers.all import (
+    ASF,
+    RAKP1,
+    RAKP2,
+    RAKP3,
+    RAKP4,
+    RMCP,
+    RSP,
+    SOL,
+    ASFPresencePong,
+    IntegrityTrailer,
+    IPMIEncryptedPayload,
+    IPMIRequest,
+    IPMIResponse,
+    IPMISession15,
+    OpenSessionRequest,
+    OpenSessionResponse,
+    RMCPPlusSession,
+    bind_port,
+)
+from scapy_layers.names import COMMAND_NAMES, command_name, netfn_name
+
+RM = bytes(range(16))
+RC = bytes(range(16, 32))
+GUID = bytes(range(32, 48))
+GET_AUTH_CAPS = frame.encode_ipmi_request(0x20, 0x06, 0, 0x81, 0, 0, 0x38, b"\x8e\x04")
+GET_DEVICE_ID_RS = frame.encode_ipmi_response(0x81, 0x07, 0, 0x20, 5, 0, 0x01, 0x00, bytes.fromhex("2001"))
+
+# (layer built from fields, the same datagram from the core's encoders)
+SIMPLE_CASES: list[tuple[str, Packet, bytes]] = [
+    ("presence ping", RMCP(rmcp_class=6) / ASF(message_type=0x80, message_tag=7), frame.encode_asf_ping(7)),
+    ("presence pong", RMCP(rmcp_class=6) / ASF(message_type=0x40, message_tag=7) / ASFPresencePong(oem_iana=4542),
+     frame.encode_asf_pong(7, oem_iana=4542)),
+    ("v1.5 NONE request", RMCP() / IPMISession15() / IPMIRequest(netfn=6, cmd=0x38, data=b"\x8e\x04"),
+     frame.encode_v15_session(0, 0, 0, b"", GET_AUTH_CAPS)),
+    ("v1.5 MD5 response",
+     RMCP() / IPMISession15(auth_type=2, session_seq=9, session_id=0x182, auth_code=RM)
+     / IPMIResponse(netfn=7, cmd=1, rq_seq=5, data=bytes.fromhex("2001")),
+     frame.encode_v15_session(2, 9, 0x182, RM, GET_DEVICE_ID_RS)),
+    ("RMCP+ IPMI clear", RMCP() / RMCPPlusSession(session_id=0x82, session_seq=3) / IPMIRequest(netfn=6, cmd=0x38,
+                                                                                               data=b"\x8e\x04"),
+     frame.encode_v20_session(0x00, 0x82, 3, GET_AUTH_CAPS)),
+    ("Open Session Request",
+     RMCP() / RMCPPlusSession() / OpenSessionRequest(message_tag=1, max_privilege=4, sid_m=0xA0A2A3A4, auth=1,
+                                                     integrity=1, confidentiality=1),
+     frame.encode_v20_session(0x10, 0, 0, rakp.encode_open_session_rq(
+         rakp.OpenSessionRequest(1, 4, 0xA0A2A3A4, 1, 1, 1)))),
+    ("Open Session Response",
+     RMCP() / RMCPPlusSession() / OpenSessionResponse(message_tag=1, status=0, max_privilege=4, sid_m=0xA0A2A3A4,
+                                                      sid_c=0x202, auth=3, integrity=4, confidentiality=1),
+     frame.encode_v20_session(0x11, 0, 0, rakp.encode_open_session_rs(
+         rakp.OpenSessionResponse(1, 0, 4, 0xA0A2A3A4, 0x202, 3, 4, 1)))),
+    ("RAKP 1", RMCP() / RMCPPlusSession() / RAKP1(message_tag=2, sid_c=0x202, r_m=RM, role=0x04, username=b"admin"),
+     frame.encode_v20_session(0x12, 0, 0, rakp.encode_rakp1(rakp.Rakp1(2, 0x202, RM, 0x04, b"admin")))),
+    ("RAKP 1 name-only", RMCP() / RMCPPlusSession() / RAKP1(sid_c=1, r_m=RM, name_only_lookup=1, role=2),
+     frame.encode_v20_session(0x12, 0, 0, rakp.encode_rakp1(rakp.Rakp1(0, 1, RM, 0x12, b"")))),
+    ("RAKP 2", RMCP() / RMCPPlusSession() / RAKP2(message_tag=2, sid_m=7, r_c=RC, guid_c=GUID, auth_code=b"\xaa" * 20),
+     frame.encode_v20_session(0x13, 0, 0, rakp.encode_rakp2(rakp.Rakp2(2, 0, 7, RC, GUID, b"\xaa" * 20)))),
+    ("RAKP 3", RMCP() / RMCPPlusSession() / RAKP3(message_tag=3, sid_c=0x202, auth_code=b"\xbb" * 32),
+     frame.encode_v20_session(0x14, 0, 0, rakp.encode_rakp3(rakp.Rakp3(3, 0, 0x202, b"\xbb" * 32)))),
+    ("RAKP 4", RMCP() / RMCPPlusSession() / RAKP4(message_tag=3, sid_m=7, auth_code=b"\xcc" * 12),
+     frame.encode_v20_session(0x15, 0, 0, rakp.encode_rakp4(rakp.Rakp4(3, 0, 7, b"\xcc" * 12)))),
+    ("SOL", RMCP() / RMCPPlusSession(payload_type=1, session_id=0x202, session_seq=9)
+     / SOL(packet_seq=3, ack_seq=2, accepted=5, operation_status=0x40, data=b"hello"),
+     frame.encode_v20_session(0x01, 0x202, 9, sol.encode_sol(3, 2, 5, 0x40, b"hello"))),
+    ("OEM explicit", RMCP() / RMCPPlusSession(payload_type=2, oem_iana=0x0002A2, oem_payload_id=0x1234,
+                                              session_id=5) / Raw(b"xyz"),
+     frame.encode_v20_session(0x02, 5, 0, b"xyz", oem_iana=0x0002A2, oem_payload_id=0x1234)),
+]
+
+
+@pytest.mark.parametrize(("name", "layer", "wire"), SIMPLE_CASES, ids=[c[0] for c in SIMPLE_CASES])
+def test_build_gives_the_exact_bytes(name: str, layer: Packet, wire: bytes) -> None:
+    assert bytes(layer) == wire
+
+
+@pytest.mark.parametrize(("name", "layer", "wire"), SIMPLE_CASES, ids=[c[0] for c in SIMPLE_CASES])
+def test_dissect_gives_the_fields_back(name: str, layer: Packet, wire: bytes) -> None:
+    dissected = RMCP(wire)
+    built = RMCP(bytes(layer))
+    assert dissected.layers() == layer.layers()
+    for got, want in zip(_chain(dissected), _chain(built), strict=True):
+        assert got.fields == want.fields, got.name
+    assert bytes(dissected) == wire
+
+
+def _chain(pkt: Packet) -> list[Packet]:
+    out = []
+    while pkt:
+        out.append(pkt)
+        pkt = pkt.payload
+    return out
+
+
+def test_fields_by_spec_name() -> None:
+    rq = RMCP(SIMPLE_CASES[2][2])[IPMIRequest]
+    assert (rq.rs_addr, rq.netfn, rq.rs_lun, rq.rq_addr, rq.rq_seq, rq.rq_lun, rq.cmd) == (0x20, 6, 0, 0x81, 0, 0,
+                                                                                          0x38)
+    assert rq.checksum1 == 0xC8 and rq.checksum2 == frame.ipmi_checksum(GET_AUTH_CAPS[3:-1])
+    rs = RMCP(SIMPLE_CASES[3][2])
+    assert rs[IPMISession15].auth_code == RM and rs[IPMISession15].msg_len == len(GET_DEVICE_ID_RS)
+    assert (rs[IPMIResponse].rq_addr, rs[IPMIResponse].rs_addr, rs[IPMIResponse].cc) == (0x81, 0x20, 0)
+    r1 = RMCP(SIMPLE_CASES[8][2])[RAKP1]
+    assert (r1.name_only_lookup, r1.role, r1.username_len) == (1, 2, 0)
+    oem = RMCP(SIMPLE_CASES[-1][2])[RMCPPlusSession]
+    assert (oem.oem_iana, oem.oem_payload_id, oem.payload_len) == (0x0002A2, 0x1234, 3)
+
+
+@pytest.mark.parametrize(("suite", "integrity", "confidentiality", "code_len"),
+                         [(2, 1, 0, 12), (3, 1, 1, 12), (17, 4, 1, 16), (8, 2, 1, 16)])
+def test_authenticated_and_encrypted_packets(suite: int, integrity: int, confidentiality: int,
+                                             code_len: int) -> None:
+    """The core seals; the layers dissect header, IV, ciphertext and trailer, and rebuild the same bytes."""
+    cipher = SessionCipher(integrity, confidentiality, bytes(range(32)), bytes(range(32, 64)))
+    iv = bytes(range(100, 116))
+    wire = cipher.seal(0, 0x202, 7, GET_AUTH_CAPS, iv)
+    pkt = RMCP(wire)
+    session = pkt[RMCPPlusSession]
+    assert (session.authenticated, session.encrypted, session.session_id, session.session_seq) == (
+        1, confidentiality, 0x202, 7)
+    trailer = pkt[IntegrityTrailer]
+    assert len(trailer.auth_code) == code_len and trailer.next_header == 0x07
+    assert trailer.pad_length == len(trailer.integrity_pad) and set(trailer.integrity_pad) <= {0xFF}
+    assert bytes(trailer.auth_code) == wire[-code_len:]
+    if confidentiality:
+        assert pkt[IPMIEncryptedPayload].iv == iv
+    else:
+        assert pkt[IPMIRequest].cmd == 0x38
+    assert bytes(pkt) == wire
+    # built from fields, with the AuthCode the core computed: pad, pad length and payload length come out right
+    inner = IPMIEncryptedPayload(iv=iv, data=session.payload.data) if confidentiality else IPMIRequest(
+        netfn=6, cmd=0x38, data=b"\x8e\x04")
+    built = (RMCP() / RMCPPlusSession(authenticated=1, encrypted=confidentiality, session_id=0x202, session_seq=7)
+             / inner / IntegrityTrailer(auth_code=wire[-code_len:]))
+    assert bytes(built) == wire
+
+
+def test_secure_port_is_shown_not_decrypted() -> None:
+    pkt = IP(bytes(IP(src="127.0.0.1", dst="127.0.0.2") / UDP(sport=40000, dport=664)
+                   / RSP(session_id=0x11223344, sequence=5) / Raw(b"\x99" * 24)))
+    assert pkt[RSP].session_id == 0x11223344 and pkt[RSP].sequence == 5 and pkt[Raw].load == b"\x99" * 24
+    assert "not decrypted" in pkt[RSP].mysummary()
+
+
+def test_udp_623_both_ways_and_a_non_standard_port() -> None:
+    body = SIMPLE_CASES[0][2]
+    for sport, dport in ((40000, 623), (623, 40000)):
+        assert RMCP in IP(bytes(IP() / UDP(sport=sport, dport=dport) / Raw(body)))
+    assert RMCP not in IP(bytes(IP() / UDP(sport=40000, dport=29623) / Raw(body)))
+    bind_port(29623)
+    assert ASF in IP(bytes(IP() / UDP(sport=40000, dport=29623) / Raw(body)))
+
+
+def _ip(src: str, dst: str, sport: int, dport: int, wire: bytes) -> Packet:
+    return IP(bytes(IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(wire)))
+
+
+@pytest.mark.parametrize(
+    ("request_wire", "response_wire"),
+    [
+        (frame.encode_v15_session(0, 0, 0, b"", GET_AUTH_CAPS),
+         frame.encode_v15_session(0, 0, 0, b"", frame.encode_ipmi_response(0x81, 7, 0, 0x20, 0, 0, 0x38, 0, b"\x01"))),
+        (frame.encode_asf_ping(9), frame.encode_asf_pong(9)),
+        (bytes(SIMPLE_CASES[5][1]), bytes(SIMPLE_CASES[6][1])),
+        (frame.encode_v20_session(0x12, 0, 0, rakp.encode_rakp1(rakp.Rakp1(4, 1, RM, 4, b"a"))),
+         frame.encode_v20_session(0x13, 0, 0, rakp.encode_rakp2(rakp.Rakp2(4, 0, 1, RC, GUID, b"x" * 20)))),
+        (frame.encode_v20_session(0x14, 0, 0, rakp.encode_rakp3(rakp.Rakp3(5, 0, 1, b"y" * 20))),
+         frame.encode_v20_session(0x15, 0, 0, rakp.encode_rakp4(rakp.Rakp4(5, 0, 1, b"z" * 12)))),
+    ],
+    ids=["ipmi", "asf", "open session", "rakp12", "rakp34"],
+)
+def test_answers_and_hashret_pair_requests_with_responses(request_wire: bytes, response_wire: bytes) -> None:
+    rq = _ip("127.0.0.1", "127.0.10.1", 40000, 623, request_wire)
+    rs = _ip("127.0.10.1", "127.0.0.1", 623, 40000, response_wire)
+    assert rs.answers(rq) and not rq.answers(rs)
+    assert rs.hashret() == rq.hashret()
+
+
+def test_answers_needs_the_same_rq_seq_and_command() -> None:
+    rq = _ip("127.0.0.1", "127.0.10.1", 40000, 623, frame.encode_v15_session(0, 0, 0, b"", GET_AUTH_CAPS))
+    for seq, cmd in ((1, 0x38), (0, 0x39)):
+        other = frame.encode_v15_session(0, 0, 0, b"", frame.encode_ipmi_response(0x81, 7, 0, 0x20, seq, 0, cmd, 0,
+                                                                                   b""))
+        assert not _ip("127.0.10.1", "127.0.0.1", 623, 40000, other).answers(rq)
+
+
+def test_summaries_and_names() -> None:
+    assert RMCP(SIMPLE_CASES[2][2])[IPMIRequest].mysummary() == (
+        "IPMI Get Channel Authentication Capabilities rq rq_seq=0")
+    assert "Get Device ID" in RMCP(SIMPLE_CASES[3][2])[IPMIResponse].mysummary()
+    assert command_name(0x07, 0x01) == "Get Device ID" and command_name(0x0B, 0x23) == "Get SDR"
+    assert command_name(0x2C, 0x00, 0x03) == "Get VSO Capabilities" and command_name(0x2C, 0x01, 0xDC) == (
+        "Get DCMI Capabilities Info")
+    assert command_name(0x30, 0x01) == "netfn 0x30 cmd 0x01"
+    assert netfn_name(0x0D) == "Transport Response" and netfn_name(0x31) == "OEM Response"
+    # Appendix G (Table G-1) and the ICMB bridge commands: 182 names over the 7 standard netfns
+    assert len(COMMAND_NAMES) == 182 and {netfn for netfn, _ in COMMAND_NAMES} == {0, 2, 4, 6, 0x0A, 0x0C}
+    assert command_name(0x0C, 0x22) == "Get SOL Configuration Parameters" and command_name(0x04, 0x2D) == (
+        "Get Sensor Reading")
+
+
+# ---------------------------------------------------------------------------------------------- hypothesis
+
+u8, u32 = st.integers(0, 0xFF), st.integers(0, 0xFFFFFFFF)
+six, two = st.integers(0, 0x3F), st.integers(0, 3)
+data = st.binary(max_size=64)
+
+
+@st.composite
+def valid_datagrams(draw: Any) -> bytes:
+    """Datagrams the core builds from arbitrary field values: every layer must dissect them."""
+    kind = draw(st.sampled_from(["v15", "v20", "asf", "rakp", "sol", "sealed"]))
+    msg = (frame.encode_ipmi_request(draw(u8), draw(six) & ~1, draw(two), draw(u8), draw(six), draw(two), draw(u8),
+                                     draw(data)) if draw(st.booleans()) else
+           frame.encode_ipmi_response(draw(u8), draw(six) | 1, draw(two), draw(u8), draw(six), draw(two), draw(u8),
+                                      draw(u8), draw(data)))
+    if kind == "v15":
+        auth = draw(st.sampled_from([0, 1, 2, 4, 5]))
+        return frame.encode_v15_session(auth, draw(u32), draw(u32), draw(st.binary(min_size=16, max_size=16))
+                                        if auth else b"", msg)
+    if kind == "v20":
+        return frame.encode_v20_session(0, draw(u32), draw(u32), msg)
+    if kind == "asf":
+        return frame.encode_asf_pong(draw(u8), draw(u32), draw(u32), draw(u8), draw(u8)) if draw(
+            st.booleans()) else frame.encode_asf_ping(draw(u8))
+    if kind == "sol":
+        return frame.encode_v20_session(1, draw(u32), draw(u32), sol.encode_sol(draw(st.integers(0, 15)), draw(
+            st.integers(0, 15)), draw(u8), draw(u8) & 0x7F, draw(data)))
+    if kind == "sealed":
+        integrity, confidentiality = draw(st.sampled_from([(1, 0), (1, 1), (2, 1), (3, 0), (4, 1)]))
+        cipher = SessionCipher(integrity, confidentiality, bytes(32), bytes(32), b"pw")
+        return cipher.seal(draw(st.sampled_from([0, 1])), draw(u32), draw(u32), msg, bytes(16))
+    which = draw(st.integers(0, 5))
+    body = [
+        rakp.encode_open_session_rq(rakp.OpenSessionRequest(draw(u8), draw(st.integers(0, 15)), draw(u32),
+                                                            draw(six), draw(six), draw(six))),
+        rakp.encode_open_session_rs(rakp.OpenSessionResponse(draw(u8), draw(u8), draw(st.integers(0, 15)),
+                                                             draw(u32), draw(u32), draw(six), draw(six), draw(six))),
+        rakp.encode_rakp1(rakp.Rakp1(draw(u8), draw(u32), RM, draw(u8), draw(st.binary(max_size=16)))),
+        rakp.encode_rakp2(rakp.Rakp2(draw(u8), 0, draw(u32), RC, GUID, draw(st.binary(max_size=32)))),
+        rakp.encode_rakp3(rakp.Rakp3(draw(u8), draw(u8), draw(u32), draw(st.binary(max_size=32)))),
+        rakp.encode_rakp4(rakp.Rakp4(draw(u8), draw(u8), draw(u32), draw(st.binary(max_size=16)))),
+    ][which]
+    return frame.encode_v20_session(0x10 + which, 0, 0, body)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_datagrams())
+def test_valid_frames_always_dissect_and_rebuild(wire: bytes) -> None:
+    assert conf.debug_dissector
+    pkt = RMCP(wire)
+    assert Raw not in pkt or RMCPPlusSession in pkt and pkt[RMCPPlusSession].payload_type == 2
+    assert bytes(pkt) == wire
+
+
+def _alone(layer: Packet) -> bytes:
+    """The bytes of one layer without what follows it (the integrity trailer)."""
+    layer = layer.copy()
+    layer.remove_payload()
+    return bytes(layer)
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_datagrams())
+def test_ipmi_messages_agree_with_the_core_decoder(wire: bytes) -> None:
+    pkt = RMCP(wire)
+    if IPMIRequest in pkt:
+        rq, core = pkt[IPMIRequest], frame.decode_ipmi_request(_alone(pkt[IPMIRequest]))
+        assert (rq.rs_addr, rq.netfn, rq.rs_lun, rq.rq_addr, rq.rq_seq, rq.rq_lun, rq.cmd, rq.data) == tuple(core)
+    if IPMIResponse in pkt:
+        rs, core_rs = pkt[IPMIResponse], frame.decode_ipmi_response(_alone(pkt[IPMIResponse]))
+        assert (rs.rq_addr, rs.netfn, rs.rq_lun, rs.rs_addr, rs.rq_seq, rs.rs_lun, rs.cmd, rs.cc, rs.data) == tuple(
+            core_rs)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes_never_raise_or_hang_without_debug(wire: bytes) -> None:
+    conf.debug_dissector = False
+    for first in (b"", b"\x06\x00\xff\x07", b"\x06\x00\xff\x07\x06", b"\x06\x00\xff\x06\x00\x00\x11\xbe"):
+        payload = first + wire
+        pkt = UDP(struct.pack(">HHHH", 40000, 623, 8 + len(payload), 0) + payload)
+        pkt.summary()
+        assert bytes(pkt)[8:] == payload
