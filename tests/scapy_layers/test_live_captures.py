@@ -1,0 +1,126 @@
+"""Captures made here: tcpdump on lo, with a capture filter on this module's own port, while real clients talk to
+the simulator (ipmitool ``-I lanplus -C 3``, ``-C 17`` and ``-I lan -A MD5``, FreeIPMI's ``ipmi-chassis``, and our
+own client, ``ipmifast -C 17`` / ``-C 3``). Each capture is compared field by field with tshark (oracle.py), and the
+analyzer decrypts every encrypted payload with the password and names the commands the client sent; with a wrong
+password it says that the password does not match."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scapy_layers.analyze import analyze_file
+from tests.interop.conftest import require
+from tests.sim.conftest import FleetThread, run_freeipmi, run_ipmitool
+
+from .oracle import compare_capture
+
+pytestmark = pytest.mark.interop
+BASE = "127.89.0.1"
+HOST = "127.89.0.2"
+PORT = 9947
+PASSWORD = b"ipmifast"
+
+#: capture name -> (client command, its session's commands in order; the first ones, where tools add probes)
+CLIENTS: dict[str, tuple[list[str], list[str]]] = {
+    "ipmitool-c3": (["ipmitool", "-I", "lanplus", "-C", "3", "power", "status"],
+                    ["Set Session Privilege Level", "Get Chassis Status", "Close Session"]),
+    "ipmitool-c17": (["ipmitool", "-I", "lanplus", "-C", "17", "power", "status"],
+                     ["Set Session Privilege Level", "Get Chassis Status", "Close Session"]),
+    "ipmitool-lan-md5": (["ipmitool", "-I", "lan", "-A", "MD5", "power", "status"],
+                         ["Activate Session", "Set Session Privilege Level", "Get Chassis Status", "Close Session"]),
+    "freeipmi-c3": (["ipmi-chassis", "--get-chassis-status"],
+                    ["Set Session Privilege Level", "Get Chassis Status", "Close Session"]),
+    "ipmifast-c17": (["ipmifast", "-C", "17", "mc", "info"],
+                     ["Set Session Privilege Level", "Get Device ID", "Close Session"]),
+    "ipmifast-c3": (["ipmifast", "-C", "3", "chassis", "status"],
+                    ["Set Session Privilege Level", "Get Chassis Status", "Close Session"]),
+}
+ENCRYPTED = {"ipmitool-c3": 3, "ipmitool-c17": 17, "freeipmi-c3": 3, "ipmifast-c17": 17, "ipmifast-c3": 3}
+
+
+class Tcpdump:
+    """tcpdump on lo writing ``path``, only UDP ``port``; started and stopped by this test (by its pid)."""
+
+    def __init__(self, path: Path, port: int) -> None:
+        tool = require("tcpdump")
+        self.proc = subprocess.Popen(
+            [tool, "-i", "lo", "-n", "-U", "--immediate-mode", "-s", "0", "-w", str(path), f"udp port {port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        assert self.proc.stderr is not None
+        line = self.proc.stderr.readline()  # "listening on lo, ..." once the filter is in place
+        assert "listening on" in line, line
+
+    def stop(self) -> None:
+        time.sleep(0.2)
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(10)
+
+
+def _run(name: str, fleet: object) -> subprocess.CompletedProcess[str]:
+    argv = CLIENTS[name][0]
+    if argv[0] == "ipmitool":
+        return run_ipmitool(fleet, HOST, *argv[1:], port=PORT)  # type: ignore[arg-type]
+    if argv[0] == "ipmi-chassis":
+        return run_freeipmi(argv[0], fleet, HOST, *argv[1:], port=PORT)  # type: ignore[arg-type]
+    return subprocess.run(
+        [sys.executable, "-m", "ipmifast", "-H", HOST, "-p", str(PORT), "-U", "admin", "-E", *argv[1:]],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "IPMI_PASSWORD": PASSWORD.decode()},
+    )
+
+
+@pytest.fixture(scope="module")
+def captures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    out: dict[str, Path] = {}
+    folder = tmp_path_factory.mktemp("live")
+    with FleetThread(count=2, base=BASE, port=PORT) as fleet:
+        for name in CLIENTS:
+            path = folder / f"{name}.pcap"
+            dump = Tcpdump(path, PORT)
+            try:
+                done = _run(name, fleet)
+            finally:
+                dump.stop()
+            assert done.returncode == 0, (name, done.stderr)
+            out[name] = path
+    yield out
+
+
+@pytest.mark.parametrize("name", CLIENTS)
+def test_live_capture_agrees_with_tshark(captures: dict[str, Path], name: str) -> None:
+    packets, compared, _body = compare_capture(captures[name], PORT)
+    assert packets >= 8 and compared >= 4 * packets
+
+
+@pytest.mark.parametrize("name", CLIENTS)
+def test_analyzer_names_what_the_client_sent(captures: dict[str, Path], name: str) -> None:
+    report = analyze_file(captures[name], [PASSWORD], ports=[PORT]).report(name)
+    assert report["bad_packets"] == 0
+    [session] = [s for s in report["sessions"] if s["established"]]
+    assert session["password"] == "matches" and session["outcome"] == "established, closed"
+    assert session["auth_code_failed"] == 0
+    if name in ENCRYPTED:
+        assert session["cipher_suite"] == ENCRYPTED[name]
+        assert session["encrypted_packets"] > 0
+        assert session["decrypted_packets"] == session["encrypted_packets"]
+    else:
+        assert session["kind"] == "ipmi1.5" and session["auth_code_verified"] > 0
+    sent = [r["command"] for r in report["requests"] if r["session"] == session["number"]]
+    expected = CLIENTS[name][1]
+    assert sent[0] == expected[0] and sent[-1] == expected[-1] and set(expected) <= set(sent), sent
+    assert all(r["cc"] == 0 for r in report["requests"] if r["command"] in expected)
+
+
+@pytest.mark.parametrize("name", sorted(ENCRYPTED))
+def test_analyzer_with_a_wrong_password(captures: dict[str, Path], name: str) -> None:
+    report = analyze_file(captures[name], [b"not-the-password"], ports=[PORT]).report(name)
+    [session] = [s for s in report["sessions"] if s["kind"] == "rmcp+" and s["established"]]
+    assert session["password"] == "does not match" and session["decrypted_packets"] == 0
