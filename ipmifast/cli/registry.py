@@ -8,6 +8,7 @@ function for thousands of hosts. Verb modules register themselves with ``@verb(g
 from __future__ import annotations
 
 import contextvars
+import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,8 @@ VERB_MODULES = tuple(dict.fromkeys(m for modules in GROUP_MODULES.values() for m
 class Output:
     lines: list[str] = field(default_factory=list)
     value: Any = None
+    #: problems the verb worked around (a bad FRU checksum): one ``ipmifast: <host>: ...`` line each on stderr
+    warnings: list[str] = field(default_factory=list)
 
 
 Verb = Callable[[Any, list[str]], Coroutine[Any, Any, Output]]
@@ -119,6 +122,8 @@ def run_verb(opts: Options, rest: list[str]) -> int:
             if "usage:" in str(exc):
                 raise
             raise UsageError(f"{exc}; usage: {USAGES[group]}") from None
+    for warning in output.warnings:
+        print(f"ipmifast: {opts.host}: {warning}", file=sys.stderr)
     if opts.json:
         import json
 

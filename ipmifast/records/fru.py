@@ -49,6 +49,7 @@ FIELD_LEN_MASK = 0x3F
 LANGUAGE_ENGLISH = 25  # §15 (language codes): 0 and 25 (19h) mean English
 MFG_EPOCH = datetime(1996, 1, 1, tzinfo=timezone.utc)  # §11: "minutes from 0:00 hrs 1/1/96"
 MULTIRECORD_HEADER_LEN = 5
+OEM_EXTENSION = 0xC0  # §16.1: the first OEM record type (ipmitool prints only this one of C0h-FFh)
 END_OF_LIST = 0x80
 
 
@@ -593,29 +594,130 @@ class DcOutput:
 
 def decode_dc_output(data: bytes) -> DcOutput:
     need(data, 13, "DC output record")
-
-    def s16(i: int) -> int:
-        return int.from_bytes(data[i : i + 2], "little", signed=True)
-
-    def u16(i: int) -> int:
-        return int.from_bytes(data[i : i + 2], "little")
-
-    return DcOutput(standby=bool(data[0] & 0x80), output_number=data[0] & 0x0F, nominal_voltage=s16(1),
-                    max_negative_deviation=s16(3), max_positive_deviation=s16(5), ripple_and_noise=u16(7),
-                    min_current=u16(9), max_current=u16(11))  # fmt: skip
+    nominal, negative, positive, ripple, min_current, max_current = _words(data, _DC_SIGNED)
+    return DcOutput(standby=bool(data[0] & 0x80), output_number=data[0] & 0x0F, nominal_voltage=nominal,
+                    max_negative_deviation=negative, max_positive_deviation=positive, ripple_and_noise=ripple,
+                    min_current=min_current, max_current=max_current)  # fmt: skip
 
 
 def encode_dc_output(r: DcOutput) -> bytes:
-    def s16(name: str, value: int) -> bytes:
-        return check_range(name, value, -0x8000, 0x7FFF).to_bytes(2, "little", signed=True)
+    return bytes([r.standby << 7 | check_range("output_number", r.output_number, 0, 15)]) + _pack_words((
+        ("nominal_voltage", r.nominal_voltage, True), ("max_negative_deviation", r.max_negative_deviation, True),
+        ("max_positive_deviation", r.max_positive_deviation, True), ("ripple_and_noise", r.ripple_and_noise, False),
+        ("min_current", r.min_current, False), ("max_current", r.max_current, False)))  # fmt: skip
 
-    def u16(name: str, value: int) -> bytes:
-        return check_range(name, value, 0, 0xFFFF).to_bytes(2, "little")
 
-    return (bytes([r.standby << 7 | check_range("output_number", r.output_number, 0, 15)])
-            + s16("nominal_voltage", r.nominal_voltage) + s16("max_negative_deviation", r.max_negative_deviation)
-            + s16("max_positive_deviation", r.max_positive_deviation) + u16("ripple_and_noise", r.ripple_and_noise)
-            + u16("min_current", r.min_current) + u16("max_current", r.max_current))  # fmt: skip
+@dataclass(frozen=True, kw_only=True)
+class DcLoad:
+    """DC Load record, type 02h (§18.3, Table 18-3): voltages in signed 10 mV, ripple in mV, currents in mA."""
+
+    output_number: int = 0
+    nominal_voltage: int = 0
+    min_voltage: int = 0
+    max_voltage: int = 0
+    ripple_and_noise: int = 0
+    min_current: int = 0
+    max_current: int = 0
+
+
+def _words(data: bytes, signed: tuple[bool, ...]) -> list[int]:
+    """Little-endian 16-bit words from byte 1 on (the layout of the DC output and DC load records)."""
+    return [int.from_bytes(data[1 + 2 * i : 3 + 2 * i], "little", signed=s) for i, s in enumerate(signed)]
+
+
+def _pack_words(values: tuple[tuple[str, int, bool], ...]) -> bytes:
+    return b"".join(check_range(name, v, -0x8000 if signed else 0, 0x7FFF if signed else 0xFFFF)
+                    .to_bytes(2, "little", signed=signed) for name, v, signed in values)  # fmt: skip
+
+
+_DC_SIGNED = (True, True, True, False, False, False)
+
+
+def decode_dc_load(data: bytes) -> DcLoad:
+    need(data, 13, "DC load record")
+    nominal, low, high, ripple, min_current, max_current = _words(data, _DC_SIGNED)
+    return DcLoad(output_number=data[0] & 0x0F, nominal_voltage=nominal, min_voltage=low, max_voltage=high,
+                  ripple_and_noise=ripple, min_current=min_current, max_current=max_current)  # fmt: skip
+
+
+def encode_dc_load(r: DcLoad) -> bytes:
+    return bytes([check_range("output_number", r.output_number, 0, 15)]) + _pack_words((
+        ("nominal_voltage", r.nominal_voltage, True), ("min_voltage", r.min_voltage, True),
+        ("max_voltage", r.max_voltage, True), ("ripple_and_noise", r.ripple_and_noise, False),
+        ("min_current", r.min_current, False), ("max_current", r.max_current, False)))  # fmt: skip
+
+
+class ManagementAccessType(IntEnum):
+    """Management Access record sub-record types (§18.4, Table 18-6)."""
+
+    SYSTEM_MANAGEMENT_URL = 0x01
+    SYSTEM_NAME = 0x02
+    SYSTEM_PING_ADDRESS = 0x03
+    COMPONENT_MANAGEMENT_URL = 0x04
+    COMPONENT_NAME = 0x05
+    COMPONENT_PING_ADDRESS = 0x06
+    SYSTEM_UNIQUE_ID = 0x07
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManagementAccess:
+    """Management Access record, type 03h (§18.4): a sub-record type and its data (text, or the 16-byte system
+    unique ID)."""
+
+    sub_record_type: int
+    data: bytes = b""
+
+
+def decode_management_access(data: bytes) -> ManagementAccess:
+    need(data, 1, "management access record")
+    return ManagementAccess(sub_record_type=data[0], data=data[1:])
+
+
+def encode_management_access(r: ManagementAccess) -> bytes:
+    return bytes([check_range("sub_record_type", r.sub_record_type, 0, 0xFF)]) + r.data
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseCompatibility:
+    """Base (04h, §18.5, Table 18-7) or Extended (05h, §18.6) Compatibility record: the IANA manufacturer ID,
+    entity ID, compatibility base, the first compatibility code and the code range mask bytes."""
+
+    manufacturer_id: int = 0
+    entity_id: int = 0
+    compatibility_base: int = 0
+    code_start: int = 0
+    code_range_mask: bytes = b""
+
+
+def decode_base_compatibility(data: bytes) -> BaseCompatibility:
+    need(data, 6, "compatibility record")
+    return BaseCompatibility(manufacturer_id=int.from_bytes(data[:3], "little"), entity_id=data[3],
+                             compatibility_base=data[4], code_start=data[5] & 0x7F,
+                             code_range_mask=data[6:])  # fmt: skip
+
+
+def encode_base_compatibility(r: BaseCompatibility) -> bytes:
+    return (check_range("manufacturer_id", r.manufacturer_id, 0, 0xFFFFFF).to_bytes(3, "little")
+            + bytes([check_range("entity_id", r.entity_id, 0, 0xFF),
+                     check_range("compatibility_base", r.compatibility_base, 0, 0xFF),
+                     check_range("code_start", r.code_start, 0, 0x7F)]) + r.code_range_mask)  # fmt: skip
+
+
+TypedMultiRecord = PowerSupplyInformation | DcOutput | DcLoad | ManagementAccess | BaseCompatibility
+_TYPED_DECODERS: dict[int, Callable[[bytes], TypedMultiRecord]] = {
+    MultiRecordType.POWER_SUPPLY_INFORMATION: decode_power_supply_information,
+    MultiRecordType.DC_OUTPUT: decode_dc_output,
+    MultiRecordType.DC_LOAD: decode_dc_load,
+    MultiRecordType.MANAGEMENT_ACCESS: decode_management_access,
+    MultiRecordType.BASE_COMPATIBILITY: decode_base_compatibility,
+    MultiRecordType.EXTENDED_COMPATIBILITY: decode_base_compatibility,
+}
+
+
+def decode_multirecord(record: MultiRecord) -> TypedMultiRecord | None:
+    """The typed content of a MultiRecord whose type has a codec here; None for the others (OEM: C0h-FFh)."""
+    decoder = _TYPED_DECODERS.get(record.type_id)
+    return decoder(record.data) if decoder is not None else None
 
 
 # -- text as ipmitool and FreeIPMI print it -------------------------------------------------------------------------
@@ -643,12 +745,15 @@ def mfg_date_text(board: BoardInfo, style: Style = "ipmitool") -> str:
     return f"{when:%m/%d/%y - %H:%M:%S}"
 
 
-def format_ipmitool_fru(inventory: FruInventory, description: str = "Builtin FRU Device (ID 0)") -> list[str]:
-    """The lines of ``ipmitool fru print`` for one FRU device (info areas; MultiRecords are not rendered).
+def format_ipmitool_fru(
+    inventory: FruInventory, description: str | None = "Builtin FRU Device (ID 0)", verbose: bool = False
+) -> list[str]:
+    """The lines of ``ipmitool fru print`` for one FRU device: its description (None: none, as for ``fru print
+    ID``), the info areas and, with ``verbose`` (``-v``), the FRU file IDs and the MultiRecords.
 
-    Empty fields are left out, as ipmitool does; the FRU file ID fields only appear with ``-v``.
+    Empty fields are left out, as ipmitool does.
     """
-    lines = [f"FRU Device Description : {description}"]
+    lines = [f"FRU Device Description : {description}"] if description is not None else []
 
     def add(label: str, f: FruField) -> None:
         text = ipmitool_field_text(f)
@@ -669,6 +774,8 @@ def format_ipmitool_fru(inventory: FruInventory, description: str = "Builtin FRU
         add("Board Product", b.product_name)
         add("Board Serial", b.serial_number)
         add("Board Part Number", b.part_number)
+        if verbose:
+            add("Board FRU ID", b.fru_file_id)
         for f in b.custom:
             add("Board Extra", f)
     if inventory.product is not None:
@@ -679,8 +786,88 @@ def format_ipmitool_fru(inventory: FruInventory, description: str = "Builtin FRU
         add("Product Version", p.product_version)
         add("Product Serial", p.serial_number)
         add("Product Asset Tag", p.asset_tag)
+        if verbose:
+            add("Product FRU ID", p.fru_file_id)
         for f in p.custom:
             add("Product Extra", f)
+    if verbose:
+        lines += format_ipmitool_multirecords(inventory.multirecords)
+    return lines
+
+
+_COMBINED_VOLTAGES = ("12 V", "-12 V", "5 V", "3.3 V")  # Table 18-1, byte 20
+_PICMG_IANA = 12634
+
+
+def _ipmitool_power_supply(r: PowerSupplyInformation) -> list[str]:
+    predictive, pfc, autoswitch, hot_swap, tach = ((r.flags >> bit) & 1 for bit in range(5))
+    if not predictive:
+        polarity = ""
+    elif r.tachometer_lower_threshold:
+        polarity = "'Two pulses per rotation'" if tach else "'One pulse per rotation'"
+    else:
+        polarity = "'Failure on logic high'" if tach else "'Failure on logic low'"
+    flags = "".join(text for bit, text in ((predictive, "'Predictive fail' "), (pfc, "'Power factor correction' "),
+                                           (autoswitch, "'Autoswitch voltage' "), (hot_swap, "'Hot swap' "))
+                    if bit) + polarity  # fmt: skip
+
+    def voltage(code: int) -> str:
+        return _COMBINED_VOLTAGES[code] if code < len(_COMBINED_VOLTAGES) else "reserved"
+
+    combined = "not specified" if not r.total_combined_wattage else (
+        f"{r.total_combined_wattage} W ({voltage(r.combined_voltage_1)} and {voltage(r.combined_voltage_2)})")
+    rows = [
+        ("Capacity", f"{r.overall_capacity} W"), ("Peak VA", f"{r.peak_va} VA"),
+        ("Inrush Current", f"{r.inrush_current} A"), ("Inrush Interval", f"{r.inrush_interval} ms"),
+        ("Input Voltage Range 1", f"{r.low_input_voltage_1 // 100}-{r.high_input_voltage_1 // 100} V"),
+        ("Input Voltage Range 2", f"{r.low_input_voltage_2 // 100}-{r.high_input_voltage_2 // 100} V"),
+        ("Input Frequency Range", f"{r.low_input_frequency}-{r.high_input_frequency} Hz"),
+        ("A/C Dropout Tolerance", f"{r.ac_dropout_tolerance} ms"), ("Flags", flags),
+        ("Peak capacity", f"{r.peak_wattage} W"), ("Peak capacity holdup", f"{r.hold_up_time} s"),
+        ("Combined capacity", combined),
+    ]  # fmt: skip
+    if predictive:
+        rows.append(("Fan lower threshold", f"{r.tachometer_lower_threshold} RPS"))
+    return [" Power Supply Record", *(f"  {label:<27}: {value}" for label, value in rows)]
+
+
+def _ipmitool_dc(title: str, words: tuple[str, ...], r: DcOutput | DcLoad) -> list[str]:
+    rows = [("Output Number", str(r.output_number))]
+    if isinstance(r, DcOutput):
+        rows.append(("Standby power", "Yes" if r.standby else "No"))
+        volts = (r.nominal_voltage, r.max_negative_deviation, r.max_positive_deviation)
+    else:
+        volts = (r.nominal_voltage, r.min_voltage, r.max_voltage)
+    rows += [(label, f"{value / 100:.2f} V") for label, value in zip(words[:3], volts, strict=True)]
+    rows += [("Ripple and noise pk-pk", f"{r.ripple_and_noise} mV"),
+             (words[3], f"{r.min_current / 1000:.3f} A"), (words[4], f"{r.max_current / 1000:.3f} A")]  # fmt: skip
+    return [f" {title}", *(f"  {label:<27}: {value}" for label, value in rows)]
+
+
+def format_ipmitool_multirecords(records: tuple[MultiRecord, ...]) -> list[str]:
+    """The MultiRecord lines of ``ipmitool fru print`` (1.8.19 ``fru_area_print_multirec``): power supply, DC
+    output and DC load records in full, an OEM record (C0h) by its manufacturer; ipmitool prints nothing for the
+    other types (management access, compatibility...), and neither does this."""
+    from .iana import manufacturer_name
+
+    lines: list[str] = []
+    for record in records:
+        try:
+            typed = decode_multirecord(record) if record.type_id <= MultiRecordType.DC_LOAD else None
+        except DecodeError:  # shorter than its type's layout: ipmitool would print stale bytes; leave it out
+            continue
+        if isinstance(typed, PowerSupplyInformation):
+            lines += _ipmitool_power_supply(typed)
+        elif isinstance(typed, DcOutput):
+            lines += _ipmitool_dc("DC Output Record", ("Nominal voltage", "Max negative deviation",
+                                  "Max positive deviation", "Minimum current draw", "Maximum current draw"), typed)
+        elif isinstance(typed, DcLoad):
+            lines += _ipmitool_dc("DC Load Record", ("Nominal voltage", "Min voltage allowed", "Max voltage allowed",
+                                  "Minimum current load", "Maximum current load"), typed)  # fmt: skip
+        elif record.type_id == OEM_EXTENSION and len(record.data) >= 3:
+            iana = int.from_bytes(record.data[:3], "little")
+            name = manufacturer_name(iana)
+            lines.append("  PICMG Extension Record" if iana == _PICMG_IANA else f"  OEM ({name}) Record")
     return lines
 
 

@@ -273,3 +273,56 @@ def test_corrupted_images_raise_only_decode_error(inventory: FruInventory, where
         except DecodeError:
             continue
         fru.format_ipmitool_fru(decoded)
+
+
+# Known answers: each record's bytes written out from the FRU specification's layout tables, field by field.
+MULTIRECORD_KATS = [
+    (fru.decode_power_supply_information,  # §18.1, Table 18-1
+     "2003" "8403" "28" "05" "2823" "b036" "5046" "2067" "2f" "3f" "14" "1f" "8423" "02" "9001" "03",
+     fru.PowerSupplyInformation(overall_capacity=800, peak_va=900, inrush_current=40, inrush_interval=5,
+                                low_input_voltage_1=9000, high_input_voltage_1=14000, low_input_voltage_2=18000,
+                                high_input_voltage_2=26400, low_input_frequency=47, high_input_frequency=63,
+                                ac_dropout_tolerance=20, flags=0x1F, peak_wattage=900, hold_up_time=2,
+                                combined_voltage_1=0, combined_voltage_2=2, total_combined_wattage=400,
+                                tachometer_lower_threshold=3), fru.encode_power_supply_information),
+    (fru.decode_dc_output, "81" "b004" "c4ff" "3c00" "7800" "6400" "50c3",  # §18.2, Table 18-2
+     fru.DcOutput(standby=True, output_number=1, nominal_voltage=1200, max_negative_deviation=-60,
+                  max_positive_deviation=60, ripple_and_noise=120, min_current=100, max_current=50000),
+     fru.encode_dc_output),
+    (fru.decode_dc_load, "02" "50fb" "14fb" "8cfb" "3200" "0000" "dc05",  # §18.3, Table 18-3
+     fru.DcLoad(output_number=2, nominal_voltage=-1200, min_voltage=-1260, max_voltage=-1140, ripple_and_noise=50,
+                min_current=0, max_current=1500), fru.encode_dc_load),
+    (fru.decode_management_access, "02" + b"rack7-node3".hex(),  # §18.4: sub-record 02h, system name
+     fru.ManagementAccess(sub_record_type=2, data=b"rack7-node3"), fru.encode_management_access),
+    (fru.decode_base_compatibility, "d97e00" "0a" "01" "03" "0f",  # §18.5, Table 18-7
+     fru.BaseCompatibility(manufacturer_id=32473, entity_id=0x0A, compatibility_base=1, code_start=3,
+                           code_range_mask=b"\x0f"), fru.encode_base_compatibility),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("decode", "hex_data", "record", "encode"), MULTIRECORD_KATS,
+                         ids=lambda v: getattr(v, "__name__", None))  # fmt: skip
+def test_typed_multirecords_both_ways(decode: object, hex_data: str, record: object, encode: object) -> None:
+    data = bytes.fromhex(hex_data)
+    assert decode(data) == record  # type: ignore[operator]
+    assert encode(record) == data  # type: ignore[operator]
+
+
+def test_multirecords_as_ipmitool_prints_them_with_v() -> None:
+    """Lines as ipmitool 1.8.19 -v printed these records from ipmi_sim (tests/cli/test_golden_fru.py checks the
+    whole output against ipmitool run in the same test)."""
+    psu, dc, load, access = (MultiRecord(type_id=t, data=bytes.fromhex(h)) for (_, h, _, _), t in
+                             zip(MULTIRECORD_KATS[:4], (0x00, 0x01, 0x02, 0x03), strict=True))  # fmt: skip
+    oem = MultiRecord(type_id=0xC0, data=bytes.fromhex("d97e000102"))
+    lines = fru.format_ipmitool_multirecords((psu, dc, load, access, oem))
+    assert lines[0] == " Power Supply Record"
+    assert "  Input Voltage Range 2      : 180-264 V" in lines
+    assert "  Flags                      : 'Predictive fail' 'Power factor correction' 'Autoswitch voltage' " \
+           "'Hot swap' 'Two pulses per rotation'" in lines  # fmt: skip
+    assert "  Combined capacity          : 400 W (12 V and 5 V)" in lines
+    assert "  Max negative deviation     : -0.60 V" in lines and "  Maximum current draw       : 50.000 A" in lines
+    assert "  Min voltage allowed        : -12.60 V" in lines and "  Maximum current load       : 1.500 A" in lines
+    assert lines[-1] == "  OEM (Example Enterprise Number for Documentation Use) Record"
+    assert not any("rack7" in line for line in lines)  # ipmitool prints no management access record
+    assert fru.format_ipmitool_fru(FruInventory(multirecords=(psu,))) == ["FRU Device Description : Builtin FRU "
+                                                                          "Device (ID 0)"]  # only with -v
