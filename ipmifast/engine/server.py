@@ -137,7 +137,8 @@ class BmcSessions:
             return
         if session.state is BmcState.ACTIVE:
             self._opening.pop((addr, session.sid_m), None)
-        self.timers.set((self, sid_c), session.get_timer())
+        # the idle deadline moves with every packet: woken early, on_timer finds nothing due and sets the real one
+        self.timers.set_no_later((self, sid_c), session.get_timer())
 
 
 def _fire(key: tuple[BmcSessions, int], now: float) -> None:
@@ -276,7 +277,7 @@ class Bmc15Sessions:
         if timer is None and session.state in (BmcState15.CLOSED, BmcState15.FAILED):
             self.sessions.pop(session.session_id, None)
             self.sessions.pop(session.temp_session_id, None)
-        self.timers.set((self, session.session_id), timer)
+        self.timers.set_no_later((self, session.session_id), timer)
 
 
 def _fire15(key: tuple[Bmc15Sessions, int], now: float) -> None:

@@ -88,6 +88,16 @@ class LoopTimer(Generic[K]):
         self._heap.set(key, deadline)
         self._arm()
 
+    def set_no_later(self, key: K, deadline: float | None) -> None:
+        """Make sure ``key`` fires no later than ``deadline`` (None clears it). A deadline later than the one set
+        changes nothing: the owner, woken early, finds nothing due and sets its real deadline then. So a deadline
+        pushed back on every packet (an idle timeout) costs no heap entry per packet."""
+        if deadline is not None:
+            current = self._heap._current.get(key)
+            if current is not None and current <= deadline:
+                return
+        self.set(key, deadline)
+
     def cancel(self) -> None:
         if self._handle is not None:
             self._handle.cancel()

@@ -669,3 +669,17 @@ def test_cold_reset_ends_sessions_after_answering_and_restores_volatile_settings
     assert mem.bmc.active_sessions() == []
     assert not mem.state.access.alerting_disabled
     assert mem.session().established  # the BMC is back
+
+
+def test_idle_timeout_counts_from_the_last_packet(mem: MemoryBmc) -> None:
+    """§22.19: a session closes after the idle timeout without traffic; every packet restarts the count (the
+    table's wake-up is not moved per packet, set_no_later: the early wake-up finds it still busy)."""
+    client = mem.session()
+    for _ in range(6):  # three minutes, a request every 30 s: alive throughout
+        mem.loop.advance(30)
+        assert client.call(APP, AppCommand.GET_DEVICE_ID)[0] == 0
+        assert len(mem.bmc.sessions20.sessions) == 1
+    mem.loop.advance(59)
+    assert len(mem.bmc.sessions20.sessions) == 1
+    mem.loop.advance(2)  # 61 s after the last request
+    assert len(mem.bmc.sessions20.sessions) == 0
