@@ -70,7 +70,7 @@ def test_the_bmc_itself_is_not_bridged(bmc: SimBmc, password_file: Path) -> None
 
 def test_an_absent_target_is_one_line(bmc: SimBmc, password_file: Path) -> None:
     theirs, mine = both(bmc, password_file, "-t", "0x32", "mc", "info")
-    assert theirs.returncode == 1 and "0x83" in theirs.stderr  # ipmitool: "Get Device ID command failed: Unknown (0x83)"
+    assert theirs.returncode == 1 and "0x83" in theirs.stderr  # "Get Device ID command failed: Unknown (0x83)"
     assert mine.returncode == 1 and mine.stdout == ""
     assert mine.stderr.splitlines() == [
         f"ipmifast: {bmc.addr}: bridging to 0x32 on channel 0: Send Message: NAK on write (completion code 0x83)"
