@@ -270,7 +270,7 @@ usage("raw", "raw NETFN CMD [DATA...]  (bytes as 0x12 or 12)")
 @verb("raw")
 async def raw(bmc: Any, args: list[str]) -> Output:
     if len(args) < 2:
-        raise UsageError(f"raw: {USAGES['raw']}")
+        raise UsageError("raw: give at least NETFN and CMD")
     try:
         values = [int(a, 16) if not a.lower().startswith("0x") else int(a, 0) for a in args]
     except ValueError:

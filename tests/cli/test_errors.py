@@ -100,3 +100,31 @@ def test_help_and_usage() -> None:
     result = ipmifast("-h")
     assert result.returncode == 0 and "usage: ipmifast" in result.stdout
     one_line(ipmifast("-Z"), 64, "ipmifast: unknown option -Z")
+
+
+@pytest.mark.parametrize(("verb", "says"), [
+    (("mc", "reset", "bogus"), "mc reset: give warm or cold; usage: mc info | guid | reset warm|cold"),
+    (("mc",), "mc: what?; usage: mc info"),
+    (("raw", "0x06"), "raw: give at least NETFN and CMD; usage: raw NETFN CMD [DATA...]"),
+    (("fru", "print", "1", "2"), "fru: print takes one FRU ID, not 2 arguments; usage: fru print [ID]"),
+    (("chassis", "bootdev", "usb"), "bootdev: give one of none, pxe, disk"),
+    (("power", "sideways"), "power: unknown action 'sideways'; usage: power status|on|off"),
+])  # fmt: skip
+def test_bad_arguments_give_the_verbs_usage(bmc: SimBmc, verb: tuple[str, ...], says: str) -> None:
+    result = ipmifast(*base(bmc, "-P", "ipmifast-admin"), *verb)
+    one_line(result, 64, f"ipmifast: {bmc.addr}: {says}")
+    group = verb[0]
+    assert f"usage: {group}" in result.stderr or group == "chassis" and "usage: chassis status" in result.stderr
+
+
+@pytest.mark.parametrize(("options", "says"), [
+    (("-L", "bogus"), "unknown privilege level 'bogus' (-L)"),
+    (("-I", "lan", "-k", "secret"), "Kg (-k/-y) exists only in IPMI v2.0: use -I lanplus"),
+    (("-I", "lan", "-A", "SHA1"), "authentication type 'sha1' (-A): use NONE, PASSWORD, MD2 or MD5"),
+    (("-I", "serial"), "interface 'serial' is not supported"),
+    (("-p", "70000"), "port 70000 is not 1-65535"),
+    (("-N", "0"), "timeout (-N) must be positive"),
+])  # fmt: skip
+def test_bad_session_options_fail_before_any_packet(bmc: SimBmc, options: tuple[str, ...], says: str) -> None:
+    one_line(ipmifast(*base(bmc, "-P", "ipmifast-admin"), *options, "power", "status"), 64,
+             f"ipmifast: {bmc.addr}: {says}")
