@@ -47,6 +47,15 @@ VERBS = [
     ("user", "list", "1"),
     ("sol", "info", "1"),
     ("chassis", "bootdev", "pxe"),
+    ("sdr", "elist"),
+    ("sdr", "list"),
+    ("sdr", "elist", "all"),
+    ("sensor", "list"),
+    ("sel", "list"),
+    ("sel", "elist"),
+    ("fru", "print"),
+    ("-v", "fru", "print"),
+    ("fru", "print", "0"),
 ]
 
 
