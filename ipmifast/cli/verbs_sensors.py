@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ipmifast.cli.registry import Output, drive, pause, usage, usage_error, verb
+from ipmifast.cli.registry import Output, pause, usage, usage_error, verb
 from ipmifast.errors import CompletionCodeError, DecodeError, IpmiError, UsageError
 
 NETFN_SENSOR = 0x04
@@ -72,10 +72,10 @@ def c_double(text: str) -> float | None:
 
 
 async def read_sdrs(bmc: Any) -> list[Any]:
-    from ipmifast.records import sdr
+    """The SDR repository, from ``--sdr-cache FILE`` while it is current (``verbs.sdr_records``)."""
+    from ipmifast.cli.verbs import sdr_records
 
-    reader = await drive(bmc, sdr.SdrRepositoryReader())
-    return list(reader.decoded())
+    return await sdr_records(bmc)
 
 
 @dataclass

@@ -114,6 +114,8 @@ def test_sdr_cache_makes_the_second_read_one_round_trip(bmc: SimBmc, password_fi
     cache.write_text(cache.read_text().replace("435055312054656d70", "435055392054656d70"))
     warm = ours(bmc, password_file, "--sdr-cache", str(cache), "sdr", "elist")
     assert warm.stdout == cold.stdout.replace("CPU1 Temp", "CPU9 Temp") != cold.stdout
+    for verb in (("sensor", "list"), ("sdr", "type", "Temperature"), ("sel", "elist")):  # every SDR reader
+        assert "CPU9 Temp" in ours(bmc, password_file, "--sdr-cache", str(cache), *verb).stdout, verb
     # a cache for another repository state is not used: change its key and the repository is read again
     text = cache.read_text()
     cache.write_text(text.replace('"key": "', '"key": "stale', 1))
