@@ -52,7 +52,7 @@ SESSION_LESS = frozenset((int(c.netfn), c.cmd) for c in COMMANDS if c.session_le
 #: the v1.5 core answers this one itself before a session (with its quirk emulation)
 _V15_CORE_ANSWERS = (0x06, 0x38)
 
-Schedule = Callable[[float, Callable[[], None]], None]
+Schedule = Callable[[float, Callable[[], None]], object]
 #: (bmc, event kind, time): "power-on", "power-off", "power-cycle", "soft-off", "hard-reset",
 #: "diagnostic-interrupt", "watchdog-expired", "bmc-reset" (the SEL module subscribes)
 Listener = Callable[["VirtualBmc", str, float], None]

@@ -63,6 +63,19 @@ def parse_user(spec: str) -> UserTuple:
     return name, password, privilege
 
 
+class _Sender:
+    """A BMC's ``send``: from its address, on the fleet's socket (an object of two slots per BMC, not closures)."""
+
+    __slots__ = ("sock", "address")
+
+    def __init__(self, sock: MultiAddressSocket, address: str) -> None:
+        self.sock = sock
+        self.address = address
+
+    def __call__(self, data: bytes, peer: Any) -> None:
+        self.sock.sendto(data, self.address, peer)
+
+
 class Fleet:
     """``count`` virtual BMCs from ``base`` upwards on ``port`` (or, with ``ports=True``, one address and the ports
     ``port``, ``port + 1``, ...).
@@ -190,13 +203,6 @@ class Fleet:
         address, port = key
         loop = self.loop
         assert loop is not None
-
-        def send(data: bytes, peer: Any) -> None:
-            sock.sendto(data, address, peer)
-
-        def schedule(when: float, callback: Callable[[], None]) -> None:
-            loop.call_at(when, callback)
-
         state = self.state_for(index)
         if self.store is not None:
             saved = self.store.load(address, port)
@@ -207,8 +213,8 @@ class Fleet:
                     self.store.load_errors += 1
                     log.warning("%s:%d: saved state ignored (%s): starting from the profile", address, port, exc)
         bmc = VirtualBmc(
-            address, state, send, self._timers20, self._timers15, os.urandom, loop.time, port=port,
-            schedule=schedule, on_change=self._changed, host_name=self.profile.host_name,
+            address, state, _Sender(sock, address), self._timers20, self._timers15, os.urandom, loop.time, port=port,
+            schedule=loop.call_at, on_change=self._changed, host_name=self.profile.host_name,
         )
         for fn in self.setup:
             fn(bmc)

@@ -303,7 +303,7 @@ def reading(bmc: VirtualBmc, seed: int, number: int, now: float) -> SensorReadin
 # ------------------------------------------------------------------------------------------------ per-BMC state
 
 
-@dataclass
+@dataclass(slots=True)
 class SensorDevice:
     """A BMC's sensor, SEL and repository state (``VirtualBmc.extensions["sensors"]``)."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
-from typing import Any
+from typing import Any, TypeVar
 
 from ipmifast.cmds import app, chassis, transport
 from ipmifast.cmds._common import AuthTypes, PrivilegeLevel, SetInProgress
@@ -102,7 +102,7 @@ def _payload_types(values: Any) -> frozenset[int]:
     return types
 
 
-@dataclass
+@dataclass(slots=True)
 class UserSlot:
     """One entry of the user table (§22.26-22.30). Slot 1 is the null user: its name is empty and fixed.
 
@@ -142,7 +142,7 @@ class UserSlot:
 # ---------------------------------------------------------------------------------------------------- chassis
 
 
-@dataclass
+@dataclass(slots=True)
 class BootOptions:
     """System boot options (Table 28-14), parameters 0-7."""
 
@@ -159,7 +159,7 @@ class BootOptions:
     mailbox: dict[int, bytes] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class ChassisState:
     """Power, identify, restore policy and boot options (§28). A pending transition is (target power, when)."""
 
@@ -217,7 +217,7 @@ class ChassisState:
         return int(minutes)
 
 
-@dataclass
+@dataclass(slots=True)
 class WatchdogState:
     """The BMC watchdog (§21). Countdowns are in 100 ms units; a running timer counts down from ``started_at``."""
 
@@ -263,7 +263,7 @@ class WatchdogState:
 # ------------------------------------------------------------------------------------------------ LAN and SOL
 
 
-@dataclass
+@dataclass(slots=True)
 class LanConfig:
     """LAN channel 1 configuration (Table 23-4); one field per parameter, named after it.
 
@@ -313,11 +313,11 @@ class LanConfig:
         """The suites a new RMCP+ session may use: listed in parameter 23, not marked unused in parameter 24, and
         implemented by the core."""
         levels = self.cipher_suite_privilege_levels
-        return frozenset(
+        return shared(frozenset(
             suite
             for i, suite in enumerate(self.cipher_suite_entries)
             if suite in CIPHER_SUITES and i < len(levels) and levels[i] != PrivilegeLevel.UNSPECIFIED
-        )
+        ))
 
     def cipher_suite_limit(self, suite: int) -> int:
         """The maximum privilege parameter 24 allows with ``suite``."""
@@ -339,16 +339,33 @@ class LanConfig:
             if level <= channel_limit:
                 bits |= mask
         bits &= self.authentication_type_support
-        return frozenset(number for flag, number in _AUTH_TYPE_BITS.items() if bits & flag)
+        return shared(frozenset(number for flag, number in _AUTH_TYPE_BITS.items() if bits & flag))
+
+
+#: one object for each value many BMCs hold alike (their users, suites, configurations): memory per BMC is what
+#: differs between BMCs. Bounded: values that every BMC has of its own (random passwords) are not kept.
+_SHARED: dict[Any, Any] = {}
+_SHARED_MAX = 4096
+T = TypeVar("T")
+
+
+def shared(value: T) -> T:
+    """``value``, or an equal object already handed out (values are immutable: frozen dataclasses, tuples)."""
+    found = _SHARED.get(value)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    if len(_SHARED) < _SHARED_MAX:
+        _SHARED[value] = value
+    return value
 
 
 def padded_levels(levels: tuple[int, ...]) -> tuple[PrivilegeLevel, ...]:
     """Parameter 24's 16 entries from the levels of the suites in use (the rest UNSPECIFIED)."""
     out = [PrivilegeLevel(level) for level in levels[: transport.CIPHER_SUITE_ENTRY_MAX]]
-    return tuple(out + [PrivilegeLevel.UNSPECIFIED] * (transport.CIPHER_SUITE_ENTRY_MAX - len(out)))
+    return shared(tuple(out + [PrivilegeLevel.UNSPECIFIED] * (transport.CIPHER_SUITE_ENTRY_MAX - len(out))))
 
 
-@dataclass
+@dataclass(slots=True)
 class SolConfig:
     """SOL configuration (Table 26-5); one field per parameter, named after it."""
 
@@ -382,7 +399,7 @@ def default_channel_access() -> ChannelAccess:
 # -------------------------------------------------------------------------------------------------------- BMC
 
 
-@dataclass
+@dataclass(slots=True)
 class BmcState:
     """Everything a virtual BMC remembers. ``users[i]`` is user ID ``i + 1``."""
 
@@ -433,11 +450,11 @@ class BmcState:
         if self.access.access_mode == ChannelAccessMode.DISABLED:
             return ()
         limit = self.channel_limit()
-        return tuple(
+        return shared(tuple(
             BmcUser(u.name, u.password, min(u.privilege, limit), True)
             for u in self.users
             if u.can_log_in() and not (v15 and u.password_size == 20)
-        )
+        ))
 
     # -------------------------------------------------------------- session core configuration
     def bmc_config(self) -> BmcConfig:
@@ -445,11 +462,11 @@ class BmcState:
         return BmcConfig(
             guid=self.guid, users=self.bmc_users(), cipher_suites=suites, kg=self.kg,
             idle_timeout=self.idle_timeout, quirks=self.quirks,
-            suite_privileges=tuple((s, self.lan.cipher_suite_limit(s)) for s in sorted(suites)),
+            suite_privileges=shared(tuple((s, self.lan.cipher_suite_limit(s)) for s in sorted(suites))),
         )
 
     def bmc15_config(self) -> Bmc15Config:
-        return Bmc15Config(
+        return shared(Bmc15Config(
             users=self.bmc_users(v15=True),
             auth_types=self.lan.enabled_auth_types(self.channel_limit()),
             per_message_auth=not self.access.per_message_authentication_disabled,
@@ -460,7 +477,7 @@ class BmcState:
             ipmi20=bool(self.lan.offered_cipher_suites()),
             idle_timeout=self.idle_timeout,
             quirks=self.quirks15,
-        )
+        ))
 
     # -------------------------------------------------------------- persistence
     def to_persistent(self) -> dict[str, Any]:
