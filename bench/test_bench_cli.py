@@ -111,20 +111,15 @@ def power_status(peer: str, sim: SimBmc, password_file: Path) -> Callable[[], No
     return runner([sys.executable, "-c", code], lambda o: o == "")
 
 
-@pytest.mark.parametrize("peer", POWER_PEERS)
-def test_one_shot_power_status(benchmark: Any, ipmi_sim: SimBmc, password_file: Path, peer: str) -> None:
-    call = power_status(peer, ipmi_sim, password_file)
-    call()
-    benchmark.group = "one-shot CLI: power status, a new process (wall)"
-    benchmark.pedantic(call, rounds=ROUNDS, warmup_rounds=WARMUP_ROUNDS)
+CLOCKS = [pytest.param("wall"), pytest.param("client CPU", marks=pytest.mark.benchmark(timer=children_cpu))]
 
 
-@pytest.mark.benchmark(timer=children_cpu)
+@pytest.mark.parametrize("clock", CLOCKS)
 @pytest.mark.parametrize("peer", POWER_PEERS)
-def test_one_shot_power_status_cpu(benchmark: Any, ipmi_sim: SimBmc, password_file: Path, peer: str) -> None:
+def test_one_shot_power_status(benchmark: Any, ipmi_sim: SimBmc, password_file: Path, peer: str, clock: str) -> None:
     call = power_status(peer, ipmi_sim, password_file)
     call()
-    benchmark.group = "one-shot CLI: power status, a new process (client CPU)"
+    benchmark.group = f"one-shot CLI: power status, a new process ({clock})"
     benchmark.pedantic(call, rounds=ROUNDS, warmup_rounds=WARMUP_ROUNDS)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.interop.conftest import TESTBED, SimBmc, _unique_addr, require
+from tests.interop.conftest import TESTBED, SimBmc, _unique_addr, require, start_ipmi_sim, stop_ipmi_sim
 
 EXECUTABLE = Path(sys.executable).parent / "ipmifast"
 
@@ -49,6 +50,26 @@ def password_file_in(directory: Path) -> Path:
     path.write_text("ipmifast-admin\n")
     path.chmod(0o600)
     return path
+
+
+@pytest.fixture(scope="module")
+def password_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ipmi_sim's admin password (tests/data/testbed/README.md) in a file only its owner can read."""
+    return password_file_in(tmp_path_factory.mktemp("pw"))
+
+
+def ipmi_sim_fixture(slot: int) -> Callable[[pytest.TempPathFactory], Iterator[SimBmc]]:
+    """A module's own ipmi_sim (normal profile) on the loopback address of ``slot``: ``bmc = ipmi_sim_fixture(N)``."""
+
+    @pytest.fixture(scope="module")
+    def bmc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimBmc]:
+        sim = start_ipmi_sim(tmp_path_factory.mktemp(f"ipmi-sim-{slot}"), slot=slot)
+        try:
+            yield sim
+        finally:
+            stop_ipmi_sim(sim)
+
+    return bmc
 
 
 def both(bmc: SimBmc, password_file: Path, *verb: str, interface: str = "lanplus") -> tuple[

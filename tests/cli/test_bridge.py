@@ -20,7 +20,7 @@ from ipmifast.proto.events import RequestReceived
 from tests.interop.conftest import SimBmc, stop_ipmi_sim
 from tests.proto.harness import Link, make_pair
 
-from .conftest import both, emulator, ipmifast, password_file_in, start_console_bmc
+from .conftest import both, emulator, ipmifast, start_console_bmc
 
 pytestmark = pytest.mark.interop
 
@@ -39,10 +39,6 @@ def bmc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimBmc]:
     finally:
         stop_ipmi_sim(sim)
 
-
-@pytest.fixture(scope="module")
-def password_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return password_file_in(tmp_path_factory.mktemp("pw"))
 
 
 @pytest.mark.parametrize("interface", ["lanplus", "lan"])

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.interop.conftest import SimBmc, start_ipmi_sim, stop_ipmi_sim
+from tests.interop.conftest import SimBmc
 
-from .conftest import ipmifast
+from .conftest import ipmi_sim_fixture, ipmifast
 
-
-@pytest.fixture(scope="module")
-def bmc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimBmc]:
-    sim = start_ipmi_sim(tmp_path_factory.mktemp("cli-errors"), slot=12)
-    try:
-        yield sim
-    finally:
-        stop_ipmi_sim(sim)
+bmc = ipmi_sim_fixture(12)
 
 
 def one_line(result: object, code: int, starts: str) -> None:

@@ -18,7 +18,7 @@ from ipmifast.records import fru
 from ipmifast.records.fru import FruField, FruInventory, MultiRecord
 from tests.interop.conftest import SimBmc, stop_ipmi_sim
 
-from .conftest import both, emulator, password_file_in, start_console_bmc
+from .conftest import both, emulator, start_console_bmc
 
 pytestmark = pytest.mark.interop
 
@@ -85,10 +85,6 @@ def bmc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimBmc]:
     finally:
         stop_ipmi_sim(sim)
 
-
-@pytest.fixture(scope="module")
-def password_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return password_file_in(tmp_path_factory.mktemp("pw"))
 
 
 @pytest.mark.parametrize("verb", [("-v", "fru", "print", "1"), ("fru", "print", "1"), ("-v", "fru", "print"),

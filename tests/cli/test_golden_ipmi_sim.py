@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.interop.conftest import SimBmc, require, start_ipmi_sim, stop_ipmi_sim
+from tests.interop.conftest import SimBmc, require
 
-from .conftest import ipmifast
+from .conftest import ipmi_sim_fixture, ipmifast
 
 pytestmark = pytest.mark.interop
 
 
-@pytest.fixture(scope="module")
-def bmc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimBmc]:
-    sim = start_ipmi_sim(tmp_path_factory.mktemp("cli-golden"), slot=11)
-    try:
-        yield sim
-    finally:
-        stop_ipmi_sim(sim)
-
-
-@pytest.fixture(scope="module")
-def password_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pw") / "password"
-    path.write_text("ipmifast-admin\n")
-    path.chmod(0o600)
-    return path
+bmc = ipmi_sim_fixture(11)
 
 
 def ipmitool(bmc: SimBmc, *verb: str) -> subprocess.CompletedProcess[str]:

@@ -8,15 +8,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ipmifast.cli import registry
-from tests.interop.conftest import SimBmc, start_ipmi_sim, stop_ipmi_sim
+from tests.interop.conftest import SimBmc
 
-from .conftest import password_file_in
+from .conftest import ipmi_sim_fixture, password_file_in
 
 pytestmark = pytest.mark.interop
 
@@ -31,13 +30,7 @@ NEVER_ON_THE_ONE_SHOT_PATH = ("asyncio", "uvloop", "ipmifast.engine.endpoint", "
                               "ipmifast.client", "ipmifast.sim", "concurrent.futures", "threading")  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def bmc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimBmc]:
-    sim = start_ipmi_sim(tmp_path_factory.mktemp("cli-startup"), slot=17)
-    try:
-        yield sim
-    finally:
-        stop_ipmi_sim(sim)
+bmc = ipmi_sim_fixture(17)
 
 
 def loaded(bmc: SimBmc, tmp_path: Path, *verb: str) -> set[str]:
