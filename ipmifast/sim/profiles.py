@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from ipmifast.cmds._common import AuthTypes, PrivilegeLevel
 from ipmifast.cmds.chassis import FrontPanelButtons, PowerRestorePolicy, RestartCause
 from ipmifast.cmds.transport import AuthTypeEnables, SolAuthentication, SolBitRate
-from ipmifast.sim.state import BmcState, ChassisState, LanConfig, SolConfig, UserSlot, padded_levels
+from ipmifast.sim.state import BmcState, ChassisState, LanConfig, SolConfig, UserSlot, padded_levels, unused_slot
 
 _A = PrivilegeLevel.ADMINISTRATOR
 _ALL_V15 = AuthTypes.NONE | AuthTypes.MD2 | AuthTypes.MD5 | AuthTypes.PASSWORD
@@ -238,7 +238,7 @@ def build_state(
     system_guid = _guid(seed, index, "system-guid")
     mac_tail = _digest(seed, index, "mac")[:3]
     mac = ":".join(f"{b:02x}" for b in profile.mac_oui + mac_tail)
-    users = [UserSlot(uid) for uid in range(1, profile.max_users + 1)]
+    users = [unused_slot(uid) for uid in range(1, profile.max_users + 1)]
     for spec in profile.users:
         password = spec.password if spec.password is not None else factory_password(seed, index, spec.uid)
         users[spec.uid - 1] = _slot(spec.uid, spec.name, password, spec.privilege)

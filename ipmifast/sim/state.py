@@ -139,6 +139,36 @@ class UserSlot:
         return f"UserSlot(uid={self.uid}, name={self.name!r}, privilege={self.privilege}, enabled={self.enabled})"
 
 
+class _UnusedSlot(UserSlot):
+    """An unused user slot as profiles build it: one read-only object per user ID for every BMC (most of a
+    BMC's 16 slots are unused). ``BmcState.user(uid)``, the way to a slot that may change, gives the BMC a copy of
+    its own first; changing the shared one raises instead of changing every BMC."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"unused user slot {self.uid} is shared: change it through BmcState.user({self.uid})")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UserSlot) and other == UserSlot(self.uid)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_UNUSED: dict[int, UserSlot] = {}
+
+
+def unused_slot(uid: int) -> UserSlot:
+    """The shared read-only unused slot ``uid``."""
+    slot = _UNUSED.get(uid)
+    if slot is None:
+        slot = object.__new__(_UnusedSlot)
+        for name, value in ((f, getattr(UserSlot(uid), f)) for f in UserSlot.__dataclass_fields__):
+            object.__setattr__(slot, name, value)
+        _UNUSED[uid] = slot
+    return slot
+
+
 # ---------------------------------------------------------------------------------------------------- chassis
 
 
@@ -432,7 +462,13 @@ class BmcState:
 
     # -------------------------------------------------------------- users
     def user(self, uid: int) -> UserSlot | None:
-        return self.users[uid - 1] if 1 <= uid <= len(self.users) else None
+        """Slot ``uid``, this BMC's own (so the caller may change it), or None."""
+        if not 1 <= uid <= len(self.users):
+            return None
+        slot = self.users[uid - 1]
+        if type(slot) is _UnusedSlot:
+            slot = self.users[uid - 1] = UserSlot(uid)
+        return slot
 
     def uid_of(self, name: bytes) -> int:
         """The user ID a session's user name logged in as (0 if none: the slot was renamed since)."""

@@ -18,6 +18,7 @@ from ipmifast.sim import persist
 from ipmifast.sim.fleet import DEFAULT_USER, parse_user
 from ipmifast.sim.persist import StateStore, atomic_write
 from ipmifast.sim.profiles import PROFILES, build_state, factory_password, get_profile
+from ipmifast.sim.state import UserSlot
 
 from .memory import MemoryBmc
 
@@ -129,16 +130,29 @@ def test_seeded_identity_is_stable_and_distinct() -> None:
 def changed_state() -> MemoryBmc:
     mem = MemoryBmc()
     s = mem.state
-    s.users[4].name, s.users[4].password, s.users[4].password_size = b"bob", b"x" * 20, 20
-    s.users[4].enabled = s.users[4].ipmi_messaging = True
-    s.users[4].privilege = Privilege.OPERATOR
-    s.users[4].payloads = frozenset({0x21})  # SOL disabled, an OEM payload enabled (Set User Payload Access)
+    bob = s.user(5)  # unused slots are shared until changed: BmcState.user gives this BMC its own
+    assert bob is not None
+    bob.name, bob.password, bob.password_size = b"bob", b"x" * 20, 20
+    bob.enabled = bob.ipmi_messaging = True
+    bob.privilege = Privilege.OPERATOR
+    bob.payloads = frozenset({0x21})  # SOL disabled, an OEM payload enabled (Set User Payload Access)
     s.lan.community_string = b"private"
     s.sol.sol_volatile_bit_rate = SolBitRate.BAUD_9600
     s.chassis.boot.flags = BootFlags(boot_device=BootDevice.PXE, persistent=True)
     s.chassis.restore_policy = PowerRestorePolicy.PREVIOUS
     mem.bmc.power(False, mem.loop.now, "power-off")
     return mem
+
+
+def test_unused_user_slots_are_shared_until_changed() -> None:
+    a, b = MemoryBmc(), MemoryBmc()
+    assert a.state.users[9] is b.state.users[9]  # one object for every BMC
+    with pytest.raises(AttributeError):
+        a.state.users[9].name = b"mallory"  # never changes every BMC at once
+    own = a.state.user(10)
+    assert own is not None and own is a.state.users[9] and own is not b.state.users[9]
+    own.name = b"carol"
+    assert b.state.users[9].name == b"" and b.state.users[9] == UserSlot(10)  # equal to an unused slot of its own
 
 
 def test_persistent_state_round_trips_through_json() -> None:
