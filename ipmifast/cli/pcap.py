@@ -99,7 +99,7 @@ def main(argv: list[str]) -> int:
 
     ports = args.port or [623]
     analysis = analyze_file(args.file, _passwords(args), _kg(args.kg), ports, keep_plaintext=args.layers)
-    report = analysis.report(args.file)
+    report = analysis.report(args.file, all_requests=args.json or bool(args.plot))
     out = sys.stdout
     if args.layers:
         _layers(args.file, ports, analysis.plaintext, out)
