@@ -368,12 +368,39 @@ async def _sdr_and_readings(bmc: Any) -> tuple[list[Any], dict[int, Any]]:
     return records, readings
 
 
+def _verbose() -> bool:
+    from ipmifast.cli.registry import OPTIONS
+
+    options = OPTIONS.get(None)
+    return bool(options is not None and options.verbose)
+
+
+async def _sdr_verbose(bmc: Any, show_all: bool) -> Output:
+    """``ipmitool -v sdr list|elist [all]``: each sensor in the verbose layout (and with ``all`` the other records,
+    as ``sensor get`` shows them)."""
+    from ipmifast.cli.verbs_sensors import locator_lines, sdr_verbose_lines
+    from ipmifast.records import sdr
+
+    lines: list[str] = []
+    records = await sdr_records(bmc)
+    located = (sdr.EventOnlyRecord, sdr.McDeviceLocatorRecord, sdr.FruDeviceLocatorRecord,
+               sdr.GenericDeviceLocatorRecord)  # fmt: skip
+    for record in records:
+        if isinstance(record, sdr.FullSensorRecord | sdr.CompactSensorRecord):
+            lines += await sdr_verbose_lines(bmc, record)
+        elif show_all and isinstance(record, located):
+            lines += locator_lines(record)
+    return Output(lines, records)
+
+
 @verb("sdr", "elist")
 async def sdr_elist(bmc: Any, args: list[str]) -> Output:
     from ipmifast.records import sdr
 
-    records, readings = await _sdr_and_readings(bmc)
     show_all = bool(args and args[0] == "all")
+    if _verbose():
+        return await _sdr_verbose(bmc, show_all)
+    records, readings = await _sdr_and_readings(bmc)
     lines = []
     for index, record in enumerate(records):
         if not show_all and not isinstance(record, sdr.FullSensorRecord | sdr.CompactSensorRecord):
@@ -388,6 +415,8 @@ async def sdr_elist(bmc: Any, args: list[str]) -> Output:
 async def sdr_list(bmc: Any, args: list[str]) -> Output:
     from ipmifast.records import sdr
 
+    if _verbose():
+        return await _sdr_verbose(bmc, bool(args and args[0] == "all"))
     records, readings = await _sdr_and_readings(bmc)
     lines = [sdr.format_sdr_list(r, readings.get(i)) for i, r in enumerate(records)
              if isinstance(r, sdr.FullSensorRecord | sdr.CompactSensorRecord)]
@@ -448,7 +477,6 @@ usage("fru", "fru print [ID]")
 async def fru_print(bmc: Any, args: list[str]) -> Output:
     """``fru print``: FRU 0 with its description line and a blank line after it; ``fru print ID``: that device's
     fields only (ipmitool's ``__ipmi_fru_print``). A bad checksum is reported on stderr and the fields printed."""
-    from ipmifast.cli.registry import OPTIONS
     from ipmifast.errors import DecodeError
     from ipmifast.records import fru
 
@@ -462,8 +490,7 @@ async def fru_print(bmc: Any, args: list[str]) -> Output:
     except DecodeError as exc:
         inventory = fru.decode_fru(image, skip_checks=True)
         warnings.append(f"FRU {fru_id}: {exc} (fields shown as read)")
-    options = OPTIONS.get(None)
-    verbose = bool(options is not None and options.verbose)
+    verbose = _verbose()
     if args:
         return Output(fru.format_ipmitool_fru(inventory, None, verbose), inventory, warnings)
     return Output([*fru.format_ipmitool_fru(inventory, verbose=verbose), ""], inventory, warnings)

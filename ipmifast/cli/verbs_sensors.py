@@ -537,6 +537,123 @@ def locator_lines(record: Any) -> list[str]:
     ]
 
 
+# ------------------------------------------------------------------ sdr list -v (ipmitool's verbose layout)
+
+_EVENT_MESSAGE_CONTROL = ("Per-threshold", "Entire Sensor Only", "Global Disable Only", "No Events From Sensor")
+_THRESHOLD_ORDER = ((0x04, "lnr"), (0x02, "lcr"), (0x01, "lnc"), (0x08, "unc"), (0x10, "ucr"), (0x20, "unr"))
+#: SDR thresholds (Table 43-1 bytes 37-42) in ipmitool's verbose order, with their readable-mask bits
+_SDR_THRESHOLDS = (("Upper non-recoverable", "upper_non_recoverable", 0x20), ("Upper critical", "upper_critical", 0x10),
+                   ("Upper non-critical", "upper_non_critical", 0x08),
+                   ("Lower non-recoverable", "lower_non_recoverable", 0x04),
+                   ("Lower critical", "lower_critical", 0x02), ("Lower non-critical", "lower_non_critical", 0x01))
+_INIT_THRESHOLDS = 0x10  # sensor initialization (byte 10) bit 4: "init thresholds"
+#: formats that mean "unspecified" for the sensor range (Table 43-1 bytes 34-35), per analog data format
+_RANGE_UNSPECIFIED = {"min": (0x00, 0xFF, 0x80), "max": (0xFF, 0x00, 0x7F)}
+
+
+def _threshold_names(mask: int) -> str:
+    return "".join(f"{name} " for bit, name in _THRESHOLD_ORDER if mask & bit)
+
+
+def _sensor_value_text(record: Any, raw: int, analog: bool) -> str:
+    return f"{convert(record, raw):.3f}" if analog else f"0x{raw:02X}"
+
+
+def _range_line(record: Any, which: str, raw: int) -> str:
+    analog = record.analog_data_format != NO_ANALOG
+    value = convert(record, raw) if analog else 0.0
+    unspecified = (record.analog_data_format < NO_ANALOG
+                   and raw == _RANGE_UNSPECIFIED[which][record.analog_data_format]) or (analog and value == 0.0)
+    label = "Minimum sensor range" if which == "min" else "Maximum sensor range"
+    return f" {label}  : {'Unspecified' if unspecified else _sensor_value_text(record, raw, analog)}"
+
+
+def discrete_event_lines(data: bytes, status: bool, sensor_type: int, event_reading_type: int) -> list[str]:
+    """``ipmi_sdr_print_sensor_event_status`` / ``..._event_enable`` of a discrete sensor: the states enabled or
+    asserted, as state lists."""
+    if not data:
+        return []
+    label = "Event Status" if status else "Event Enable"
+    if status and data[0] & 0x20:
+        return [f" {'Event Status':<21} : Unavailable"]
+    lines = [] if data[0] & 0x80 else [f" {label:<21} : Event Messages Disabled"]
+    first, second = ("Assertion Events", "Deassertion Events") if status else ("Assertions Enabled",
+                                                                               "Deassertions Enabled")
+    if len(data) > 1:
+        lines += discrete_lines(first, sensor_type, event_reading_type, data[1] | (data[2] << 8 if len(data) > 2
+                                                                                    else 0))
+    if len(data) > 3:
+        lines += discrete_lines(second, sensor_type, event_reading_type, data[3] | (data[4] << 8 if len(data) > 4
+                                                                                     else 0))
+    return lines
+
+
+async def sdr_verbose_lines(bmc: Any, record: Any) -> list[str]:
+    """One full or compact sensor as ``ipmitool -v sdr list`` prints it (``ipmi_sdr_print_sensor_fc``,
+    verbose)."""
+    from ipmifast.records import sdr, tables
+
+    value = await read_sensor(bmc, record)
+    full = isinstance(record, sdr.FullSensorRecord)
+    entity = f"{record.entity_id}.{record.entity_instance} ({tables.entity_id_text(record.entity_id)})"
+    kind = f"{tables.sensor_type_text(record.sensor_type)} (0x{record.sensor_type:02x})"
+    lines = [f"Sensor ID              : {record.id_string} (0x{record.sensor_number:x})",
+             f" Entity ID             : {entity}"]  # fmt: skip
+    scanning_off = value.reading is not None and not value.reading.scanning_enabled
+    missing = "Disabled" if scanning_off else "No Reading"
+    control = f" Event Message Control : {_EVENT_MESSAGE_CONTROL[record.sensor_capabilities & 0x03]}"
+    events = []
+    for cmd, status in ((CMD_GET_SENSOR_EVENT_STATUS, True), (CMD_GET_SENSOR_EVENT_ENABLE, False)):
+        response = await bmc.request(NETFN_SENSOR, cmd, bytes([record.sensor_number]))
+        if not response.cc:
+            data = bytes(response.data)
+            events += event_lines(data, status) if record.is_threshold else discrete_event_lines(
+                data, status, record.sensor_type, record.event_reading_type)
+    if not record.is_threshold:
+        reading = f"{value.reading.raw:x}h" if value.valid else missing
+        states = value.reading.states if value.valid else 0
+        return [*lines, f" Sensor Type (Discrete): {kind}", f" Sensor Reading        : {reading}", control,
+                *discrete_lines("States Asserted", record.sensor_type, record.event_reading_type, states),
+                *events, f" OEM                   : {record.oem:X}", ""]  # fmt: skip
+    lines.append(f" Sensor Type (Threshold)  : {kind}")
+    if not value.valid:
+        reading = missing
+    elif full and value.analog:
+        number = convert(record, value.reading.raw, value.factors)
+        tol = tolerance_value(record, value.factors)
+        reading = f"{number:.{_decimals(number)}f} (+/- {tol:.{_decimals(tol)}f}) {value.units}"
+    elif full:
+        reading = f"0x{value.reading.raw:02X} (+/- 0x{record.tolerance:02X}) {value.units}"
+    else:
+        reading = f"0x{value.reading.raw:02X} {value.units}"
+    lines += [f" Sensor Reading        : {reading}",
+              f" Status                : {threshold_status(value, True) if value.valid else 'Not Available'}"]
+    if full:
+        analog = record.analog_data_format != NO_ANALOG
+        for label, name, specified in (("Nominal Reading", "nominal_reading", record.nominal_reading_specified),
+                                       ("Normal Minimum", "normal_min", record.normal_min_specified),
+                                       ("Normal Maximum", "normal_max", record.normal_max_specified)):
+            if specified:
+                lines.append(f" {label:<21} : {_sensor_value_text(record, getattr(record, name), analog)}")
+        if record.sensor_initialization & _INIT_THRESHOLDS:
+            lines += [f" {label:<21} : {_sensor_value_text(record, getattr(record, name), analog)}"
+                      for label, name, bit in _SDR_THRESHOLDS if record.reading_mask & bit]  # fmt: skip
+    lines.append(_hysteresis_line(record, record.positive_hysteresis, "Positive Hysteresis", value.factors))
+    lines.append(_hysteresis_line(record, record.negative_hysteresis, "Negative Hysteresis", value.factors))
+    if full:
+        lines += [_range_line(record, "min", record.sensor_min), _range_line(record, "max", record.sensor_max)]
+    lines.append(control)
+    access = record.sensor_capabilities >> 2 & 0x03
+    for label, mask in (("Readable Thresholds", record.reading_mask & 0xFF),
+                        ("Settable Thresholds", record.reading_mask >> 8)):
+        text = ("No Thresholds", None, None, "Thresholds Fixed")[access] or _threshold_names(mask)
+        lines.append(f" {label:<21} : {text}")
+    read_mask = (record.assertion_mask >> 12 & 0x07) | (record.deassertion_mask >> 12 & 0x07) << 3
+    if read_mask:
+        lines.append(f" {'Threshold Read Mask':<21} : {_threshold_names(read_mask)}")
+    return [*lines, *events, ""]
+
+
 @verb("sensor", "get")
 async def sensor_get(bmc: Any, args: list[str]) -> Output:
     from ipmifast.records import sdr

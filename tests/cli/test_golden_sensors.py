@@ -121,6 +121,8 @@ SAME = [
     ("sdr",),
     ("sel", "info"),
     ("sel",),
+    ("-v", "sdr", "list"),
+    ("-v", "sdr", "elist", "all"),
 ]
 
 
@@ -136,7 +138,8 @@ def test_readings_across_thresholds(bmc: SimBmc, password_file: Path) -> None:
              "sensor_set_value 0x20 0 2 41 1")  # Inlet Temp 41 C: above unc
     try:
         for verb in (("sensor", "list"), ("sensor", "get", "CPU1 Temp", "FAN1", "Inlet Temp"),
-                     ("sdr", "type", "Temperature"), ("sdr", "type", "Fan"), ("sel", "info")):  # fmt: skip
+                     ("sdr", "type", "Temperature"), ("sdr", "type", "Fan"), ("sel", "info"),
+                     ("-v", "sdr", "list")):  # fmt: skip
             same(bmc, password_file, *verb)
         statuses = {row.split("|")[0].strip(): row.split("|")[3].strip()
                     for row in ours(bmc, password_file, "sensor", "list").stdout.splitlines()}  # fmt: skip
@@ -156,7 +159,8 @@ def test_sensors_with_scanning_disabled(bmc: SimBmc, password_file: Path) -> Non
     emulator(bmc, f"sensor_set_event_support 0x20 0 2 {_NO_SCANNING}",
              f"sensor_set_event_support 0x20 0 10 {_NO_SCANNING}")  # fmt: skip
     try:
-        for verb in (("sensor", "list"), ("sdr", "type", "Temperature"), ("sdr", "elist"), ("sdr", "list")):
+        for verb in (("sensor", "list"), ("sdr", "type", "Temperature"), ("sdr", "elist"), ("sdr", "list"),
+                     ("-v", "sdr", "list")):
             same(bmc, password_file, *verb)
         # ipmitool exits 1 when a sensor it shows cannot be read; ipmifast shows the same text and exits 0
         same(bmc, password_file, "sensor", "get", "Inlet Temp", "Intrusion", their_code=1)

@@ -56,6 +56,8 @@ VERBS = [
     ("fru", "print"),
     ("-v", "fru", "print"),
     ("fru", "print", "0"),
+    ("-v", "sdr", "list"),
+    ("-v", "sdr", "elist", "all"),
 ]
 
 
