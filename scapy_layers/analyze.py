@@ -88,6 +88,7 @@ _SOL = int(PayloadType.SOL)
 _APP_RS = int(NetFn.APP) | 1
 _SET_SESSION_PRIVILEGE_LEVEL = int(AppCmd.SET_SESSION_PRIVILEGE_LEVEL)
 _CLOSE_SESSION = int(AppCmd.CLOSE_SESSION)
+_GROUP_EXTENSION = int(NetFn.GROUP_EXTENSION)
 _RMCP_ASF = 0x06
 _RMCP_ACK = 0x80
 _RMCP_CLASS_MASK = 0x1F
@@ -130,7 +131,7 @@ class Request:
                  data: bytes, encrypted: bool) -> None:
         self.session = session.number
         self.bmc, self.console = session.bmc, session.console
-        self.body_code = data[0] if data and netfn == NetFn.GROUP_EXTENSION else None
+        self.body_code = data[0] if netfn == _GROUP_EXTENSION and data else None
         self.frame = frame_no
         self.t = self.last_t = t
         self.netfn, self.cmd, self.rq_seq = netfn, cmd, rq_seq
@@ -1013,6 +1014,10 @@ class Analysis:
                 c["latency_median"] = statistics.median(values)
                 c["latency_max"] = values[-1]
         per_bmc = Counter(s.bmc[0] for s in self.sessions)
+        for s in (*self.sessions, *self._sessionless.values()):  # the fast path updates sessions only
+            for info in (self.bmcs.get(s.bmc[0]), self.consoles.get(s.console[0])):
+                if info is not None and s.t_end > info["last"]:
+                    info["last"] = s.t_end
         bmcs = [
             {"ip": names.ip(ip), "ports": sorted(info["ports"]), "seen": sorted(info["seen"]),
              "first": info["first"], "last": info["last"], "presence_pong": info["pong"],
