@@ -451,11 +451,21 @@ async def _sel(bmc: Any) -> list[Any]:
     return list(reader.decoded())
 
 
+def _sel_verbose(entries: list[Any]) -> Output:
+    """``ipmitool -v sel list|elist``: each entry in the verbose layout (ipmitool 1.8.19 printed the same for
+    both against the test bed's BMC)."""
+    from ipmifast.records import sel
+
+    return Output([line for e in entries for line in sel.format_ipmitool_sel_verbose(e)], entries)
+
+
 @verb("sel", "list")
 async def sel_list(bmc: Any, args: list[str]) -> Output:
     from ipmifast.records import sel
 
     entries = await _sel(bmc)
+    if _verbose():
+        return _sel_verbose(entries)
     return Output([sel.format_ipmitool_sel(e) for e in entries], entries)
 
 
@@ -464,6 +474,8 @@ async def sel_elist(bmc: Any, args: list[str]) -> Output:
     from ipmifast.records import sel
 
     entries = await _sel(bmc)
+    if _verbose():
+        return _sel_verbose(entries)
     records = await sdr_records(bmc)
     return Output([sel.format_ipmitool_sel(e, records) for e in entries], entries)
 

@@ -486,6 +486,77 @@ def format_ipmitool_sel(record: SelRecord, sdrs: Sequence[SdrRecord] | None = No
     return line
 
 
+def _ipmitool_event_type(code: int) -> str:
+    """ipmitool's ``ipmi_get_event_type``: the class of an event/reading type code (Table 42-1)."""
+    if code == 0x00:
+        return "Unspecified"
+    if code == EventReadingType.THRESHOLD:
+        return "Threshold"
+    if 0x02 <= code <= 0x0B:
+        return "Generic Discrete"
+    if code == EventReadingType.SENSOR_SPECIFIC:
+        return "Sensor-specific Discrete"
+    if 0x70 <= code <= 0x7F:
+        return "OEM"
+    return "Reserved"
+
+
+def _ipmitool_date(stamp: int) -> str:
+    """ipmitool's ``ipmi_timestamp_date`` (C locale, TZ=UTC): "01/15/24", "S+ 70/001" before initialization."""
+    if stamp == TIMESTAMP_UNSPECIFIED:
+        return "Unspecified"
+    when = datetime.fromtimestamp(stamp, timezone.utc)
+    return f"S+ {when:%y/%j}" if stamp < TIMESTAMP_INIT_MAX else f"{when:%m/%d/%y}"
+
+
+def _printable(data: bytes) -> str:
+    """ipmitool's ``hex2ascii``: each byte as its character when printable, else "."."""
+    return "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in data)
+
+
+def format_ipmitool_sel_verbose(record: SelRecord) -> list[str]:
+    """One entry of ``ipmitool -v sel list`` (1.8.19 ``ipmi_sel_print_std_entry_verbose``, also what ``-v sel
+    elist`` printed for the test bed's entries), ending with its blank line.
+
+    ipmitool prints the timestamp as ``"%s %s", ipmi_timestamp_date(t), ipmi_timestamp_time(t)``, two calls that
+    return one static buffer, so the date appears twice ("S+ 70/001 S+ 70/001"): reproduced, as scripts see it.
+    """
+    lines = [f"SEL Record ID          : {record.record_id:04x}"]
+    if isinstance(record, OemNonTimestampedRecord) and record.record_type == 0xF0:
+        panic = record.data[2:13].split(b"\0", 1)[0].decode("latin-1")
+        return [*lines, f" Record Type           : Linux kernel panic (OEM record {record.record_type:02x})",
+                f" Panic string          : {panic}", ""]  # fmt: skip
+    kind = {OemTimestampedRecord: "  (OEM timestamped)", OemNonTimestampedRecord: "  (OEM non-timestamped)"}
+    lines.append(f" Record Type           : {record.record_type:02x}{kind.get(type(record), '')}")
+    if isinstance(record, UnknownSelRecord):  # ipmitool reads types below C0h with the system event layout
+        typed = decode_sel_entry(encode_sel_entry(record)[:2] + bytes([SYSTEM_EVENT_RECORD]) + record.data)
+        return [*lines, *format_ipmitool_sel_verbose(typed)[2:]]
+    if isinstance(record, SystemEventRecord | OemTimestampedRecord):
+        date = _ipmitool_date(record.timestamp)
+        lines.append(f" Timestamp             : {date} {date}")
+    if isinstance(record, OemTimestampedRecord):
+        manufacturer = record.manufacturer_id.to_bytes(3, "big").hex()
+        return [*lines, f" Manufactacturer ID    : {manufacturer}",
+                f" OEM Defined           : {record.data.hex()} [{_printable(record.data)}]", ""]  # fmt: skip
+    if isinstance(record, OemNonTimestampedRecord):
+        return [*lines, f" OEM Defined           : {record.data.hex()} [{_printable(record.data)}]", ""]
+    if not isinstance(record, SystemEventRecord):
+        return [*lines, ""]
+    data = bytes([record.event_data1, record.event_data2, record.event_data3])
+    return [
+        *lines,
+        f" Generator ID          : {record.generator_id:04x}",
+        f" EvM Revision          : {record.evm_rev:02x}",
+        f" Sensor Type           : {sensor_type_text(record.sensor_type)}",
+        f" Sensor Number         : {record.sensor_number:02x}",
+        f" Event Type            : {_ipmitool_event_type(record.event_type)}",
+        f" Event Direction       : {'Deassertion Event' if record.deassertion else 'Assertion Event'}",
+        f" Event Data            : {data.hex()}",
+        f" Description           : {event_description(record) or ''}",
+        "",
+    ]
+
+
 def _round_2(value: float) -> float:
     """FreeIPMI's ``_round_double2``: hundredths, with its own rounding (a fraction above .5 hundredth rounds up)."""
     whole = math.trunc(value)

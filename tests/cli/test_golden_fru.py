@@ -2,6 +2,10 @@
 emulator console: ``mc_add_fru_data``); ``ipmifast fru print`` prints what ``ipmitool fru print`` prints, with
 and without ``-v`` (ipmitool 1.8.19 shows the FRU file IDs and the MultiRecords only with ``-v``).
 
+SEL records of every kind added the same way (``sel_add``): OEM timestamped and non-timestamped, a "Linux kernel
+panic" F0h record, a record type the spec leaves undefined, generic-discrete and OEM event types; ``sel list``,
+``sel elist`` and their ``-v`` forms print what ipmitool prints.
+
 Also: manufacturer names as ipmitool prints them (the IANA registry), for controllers behind the BMC reached by
 bridging (``-t``), whose manufacturer IDs ipmi_sim lets us choose.
 """
@@ -62,6 +66,17 @@ INVENTORY = FruInventory(
 )  # fmt: skip
 
 
+#: sel_add MC TYPE then the 13 bytes after the record type (ipmi_sim sets the timestamps of types below E0h)
+SEL_RECORDS = (
+    "0xc1 0 0 0 0 0xd9 0x7e 0x00 0x41 0x42 0x43 0x00 0x7f 0x10",  # OEM timestamped, printable and not
+    "0xe5 0x01 0x02 0x03 0x04 0x05 0x06 0x07 0x08 0x09 0x0a 0x0b 0x0c 0x0d",  # OEM non-timestamped
+    "0xf0 0x00 0x00 0x4f 0x6f 0x70 0x73 0x21 0x20 0x62 0x75 0x67 0x00 0x00",  # "Linux kernel panic": "Oops! bug"
+    "0x10 0 0 0 0 0x20 0x00 0x04 0x05 0x0a 0x6f 0x00 0xff 0xff",  # undefined record type 10h
+    "0x02 0 0 0 0 0x21 0x00 0x04 0x07 0x30 0x03 0x01 0xff 0xff",  # generic discrete (03h), software generator
+    "0x02 0 0 0 0 0x20 0x00 0x04 0xc5 0x40 0x75 0x02 0x11 0x22",  # OEM sensor type and event type
+)
+
+
 def fru_command(fru_id: int, image: bytes, directory: Path) -> str:
     """Load ``image`` as FRU ``fru_id`` of the BMC from a file (the console truncates long ``data`` lines)."""
     path = directory / f"fru{fru_id}.bin"
@@ -77,6 +92,7 @@ def bmc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimBmc]:
         bad = bytearray(fru.encode_fru(FruInventory(board=INVENTORY.board), size=FRU_SIZE))
         bad[8 + 9] ^= 0x01  # a board field byte: the board area checksum no longer adds up
         emulator(sim, fru_command(1, image, sim.state_dir), fru_command(2, bytes(bad), sim.state_dir))
+        emulator(sim, *(f"sel_add 0x20 {record}" for record in SEL_RECORDS))
         for i, iana in enumerate((674, 12345, 7154, 10876, UNASSIGNED)):
             address = 0x40 + 2 * i
             emulator(sim, f"mc_add 0x{address:02x} 0x05 no-device-sdrs 0x02 1 0x23 0x01 {iana} 0x0202",
@@ -117,6 +133,19 @@ def test_a_bad_checksum_is_reported_not_fatal(bmc: SimBmc, password_file: Path) 
     assert line.endswith(" (fields shown as read)")
     assert " Board Mfg             : iplifast" in mine.stdout  # the changed byte, shown as read
     assert mine.stdout == theirs.stdout  # ipmitool 1.8.19 does not check area checksums
+
+
+@pytest.mark.parametrize("verb", [("sel", "list"), ("sel", "elist"), ("-v", "sel", "list"), ("-v", "sel", "elist")],
+                         ids=" ".join)  # fmt: skip
+def test_every_kind_of_sel_record_like_ipmitool(bmc: SimBmc, password_file: Path, verb: tuple[str, ...]) -> None:
+    theirs, mine = both(bmc, password_file, *verb)
+    assert theirs.returncode == 0, theirs.stderr
+    assert mine.returncode == 0 and mine.stderr == "", mine.stderr
+    assert mine.stdout == theirs.stdout
+    if verb[0] == "-v":
+        for text in ("(OEM timestamped)", "(OEM non-timestamped)", "Linux kernel panic (OEM record f0)",
+                     " Event Type            : Generic Discrete", " Event Type            : OEM"):  # fmt: skip
+            assert text in mine.stdout
 
 
 @pytest.mark.parametrize("address", [0x40, 0x42, 0x44, 0x46, 0x48])

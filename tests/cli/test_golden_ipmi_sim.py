@@ -48,6 +48,8 @@ SAME = [
     ("-v", "sdr", "list"),
     ("-v", "sdr", "elist", "all"),
     ("-v", "sdr"),
+    ("-v", "sel", "list"),
+    ("-v", "sel", "elist"),
     ("chassis", "identify"),
     ("chassis", "identify", "force"),
     ("chassis", "identify", "0"),

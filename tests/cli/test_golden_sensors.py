@@ -139,7 +139,7 @@ def test_readings_across_thresholds(bmc: SimBmc, password_file: Path) -> None:
     try:
         for verb in (("sensor", "list"), ("sensor", "get", "CPU1 Temp", "FAN1", "Inlet Temp"),
                      ("sdr", "type", "Temperature"), ("sdr", "type", "Fan"), ("sel", "info"),
-                     ("-v", "sdr", "list")):  # fmt: skip
+                     ("-v", "sdr", "list"), ("-v", "sel", "elist")):  # fmt: skip
             same(bmc, password_file, *verb)
         statuses = {row.split("|")[0].strip(): row.split("|")[3].strip()
                     for row in ours(bmc, password_file, "sensor", "list").stdout.splitlines()}  # fmt: skip

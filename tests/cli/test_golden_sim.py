@@ -58,6 +58,8 @@ VERBS = [
     ("fru", "print", "0"),
     ("-v", "sdr", "list"),
     ("-v", "sdr", "elist", "all"),
+    ("-v", "sel", "list"),
+    ("-v", "sel", "elist"),
 ]
 
 

@@ -280,3 +280,28 @@ def test_encoder_refuses_misfiled_types() -> None:
         encode_sel_entry(OemTimestampedRecord(record_type=0xE0))
     with pytest.raises(LocalProtocolError):
         encode_sel_entry(OemTimestampedRecord(data=b"short"))
+
+
+def test_verbose_entry_prints_the_date_twice_as_ipmitool_does() -> None:
+    """ipmitool 1.8.19 prints ``"%s %s"`` of two calls sharing one static buffer: the date twice (the golden tests
+    in tests/cli compare whole ``-v sel list`` outputs with ipmitool's)."""
+    from datetime import datetime, timezone
+
+    stamp = int(datetime(2024, 1, 15, 8, 0, tzinfo=timezone.utc).timestamp())
+    event = sel.SystemEventRecord(record_id=0x12, timestamp=stamp, sensor_type=SensorType.TEMPERATURE,
+                                  sensor_number=1, event_type=EventReadingType.THRESHOLD, event_data1=0x57,
+                                  event_data2=0x56, event_data3=0x55)  # fmt: skip
+    lines = sel.format_ipmitool_sel_verbose(event)
+    assert lines[:3] == ["SEL Record ID          : 0012", " Record Type           : 02",
+                         " Timestamp             : 01/15/24 01/15/24"]  # fmt: skip
+    assert " Event Data            : 575655" in lines and lines[-1] == ""
+    early = sel.format_ipmitool_sel_verbose(replace(event, timestamp=426))
+    assert early[2] == " Timestamp             : S+ 70/001 S+ 70/001"
+    unspecified = sel.format_ipmitool_sel_verbose(replace(event, timestamp=0xFFFFFFFF))
+    assert unspecified[2] == " Timestamp             : Unspecified Unspecified"
+
+
+@given(sel_records)
+def test_verbose_text_for_any_record(record: object) -> None:
+    lines = sel.format_ipmitool_sel_verbose(record)  # type: ignore[arg-type]
+    assert lines[0].startswith("SEL Record ID          : ") and lines[-1] == ""
