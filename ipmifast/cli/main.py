@@ -38,7 +38,7 @@ options (as ipmitool spells them):
   -N seconds       seconds per try (default 1)
   -t address       bridge every request to the controller at this IPMB address (Send Message through the BMC)
   -b channel       the channel the BMC reaches that controller on (default 0, the primary IPMB)
-  -v               verbose: more fields where ipmitool prints more (fru print: the FRU file IDs)
+  -v               ipmitool's verbose layouts of sdr list/elist, sel list/elist and fru print
   -W flag,...      BMC workarounds, FreeIPMI's names (intel20, supermicro20, sun20, opensesspriv, ...)
   --sdr-cache FILE keep the SDR repository in FILE: later reads cost one round trip while it is unchanged
   --json           machine-readable output
