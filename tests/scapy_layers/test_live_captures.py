@@ -1,6 +1,6 @@
 """Captures made here: tcpdump on lo, with a capture filter on this module's own port, while real clients talk to
 the simulator (ipmitool ``-I lanplus -C 3``, ``-C 17`` and ``-I lan -A MD5``, FreeIPMI's ``ipmi-chassis``, and our
-own client, ``ipmifast -C 17`` / ``-C 3``). Each capture is compared field by field with tshark (oracle.py), and the
+own client, ``ipmifast -C 17`` / ``-C 3``) and to OpenIPMI's ipmi_sim (ipmitool, FreeIPMI and ipmifast, suite 3). Each capture is compared field by field with tshark (oracle.py), and the
 analyzer decrypts every encrypted payload with the password and names the commands the client sent; with a wrong
 password it says that the password does not match."""
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from scapy_layers.analyze import analyze_file
-from tests.interop.conftest import require
+from tests.interop.conftest import SimBmc, require, start_ipmi_sim, stop_ipmi_sim
 from tests.sim.conftest import FleetThread, run_freeipmi, run_ipmitool
 
 from .oracle import compare_capture
@@ -49,10 +49,11 @@ ENCRYPTED = {"ipmitool-c3": 3, "ipmitool-c17": 17, "freeipmi-c3": 3, "ipmifast-c
 class Tcpdump:
     """tcpdump on lo writing ``path``, only UDP ``port``; started and stopped by this test (by its pid)."""
 
-    def __init__(self, path: Path, port: int) -> None:
+    def __init__(self, path: Path, port: int, host: str | None = None) -> None:
         tool = require("tcpdump")
+        where = f"udp port {port}" + (f" and host {host}" if host else "")
         self.proc = subprocess.Popen(
-            [tool, "-i", "lo", "-n", "-U", "--immediate-mode", "-s", "0", "-w", str(path), f"udp port {port}"],
+            [tool, "-i", "lo", "-n", "-U", "--immediate-mode", "-s", "0", "-w", str(path), where],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         assert self.proc.stderr is not None
@@ -124,3 +125,64 @@ def test_analyzer_with_a_wrong_password(captures: dict[str, Path], name: str) ->
     report = analyze_file(captures[name], [b"not-the-password"], ports=[PORT]).report(name)
     [session] = [s for s in report["sessions"] if s["kind"] == "rmcp+" and s["established"]]
     assert session["password"] == "does not match" and session["decrypted_packets"] == 0
+
+
+# ------------------------------------------------------------------------------------------------- ipmi_sim
+
+SIM_PASSWORD = "ipmifast-admin"  # tests/data/testbed/README.md
+SIM_CLIENTS: dict[str, list[str]] = {
+    "ipmitool": ["ipmitool", "-I", "lanplus", "-C", "3", "-U", "admin", "-P", SIM_PASSWORD, "power", "status"],
+    # ipmi_sim needs FreeIPMI's opensesspriv workaround (tests/data/pcaps/README.md, capture n)
+    "freeipmi": ["ipmi-chassis", "-D", "LAN_2_0", "-u", "admin", "-p", SIM_PASSWORD, "-I", "3", "-W", "opensesspriv",
+                 "--get-chassis-status"],
+    "ipmifast": [sys.executable, "-m", "ipmifast", "-C", "3", "-U", "admin", "-E", "chassis", "status"],
+}
+
+
+def _sim_argv(argv: list[str], bmc: SimBmc) -> list[str]:
+    if argv[0] == "ipmitool":
+        return [require("ipmitool"), "-H", bmc.addr, "-p", str(bmc.port), *argv[1:]]
+    if argv[0] == "ipmi-chassis":
+        return [require("ipmi-chassis"), "-h", f"{bmc.addr}:{bmc.port}", *argv[1:]]
+    return [*argv[:3], "-H", bmc.addr, "-p", str(bmc.port), *argv[3:]]
+
+
+@pytest.fixture(scope="module")
+def sim_captures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Path], int]]:
+    bmc = start_ipmi_sim(tmp_path_factory.mktemp("ipmi_sim"), slot=5)
+    folder = tmp_path_factory.mktemp("live-ipmi-sim")
+    out: dict[str, Path] = {}
+    try:
+        for name, argv in SIM_CLIENTS.items():
+            path = folder / f"{name}.pcap"
+            dump = Tcpdump(path, bmc.port, bmc.addr)
+            try:
+                done = subprocess.run(_sim_argv(argv, bmc), capture_output=True, text=True, timeout=60,
+                                      env={**os.environ, "IPMI_PASSWORD": SIM_PASSWORD})
+            finally:
+                dump.stop()
+            assert done.returncode == 0, (name, done.stderr)
+            out[name] = path
+    finally:
+        stop_ipmi_sim(bmc)
+    yield out, bmc.port
+
+
+@pytest.mark.parametrize("name", SIM_CLIENTS)
+def test_ipmi_sim_capture_agrees_with_tshark(sim_captures: tuple[dict[str, Path], int], name: str) -> None:
+    paths, port = sim_captures
+    packets, compared, _body = compare_capture(paths[name], port)
+    assert packets >= 8 and compared >= 4 * packets
+
+
+@pytest.mark.parametrize("name", SIM_CLIENTS)
+def test_ipmi_sim_capture_decrypts(sim_captures: tuple[dict[str, Path], int], name: str) -> None:
+    paths, port = sim_captures
+    report = analyze_file(paths[name], [SIM_PASSWORD.encode()], ports=[port]).report(name)
+    [session] = [s for s in report["sessions"] if s["established"]]
+    assert session["cipher_suite"] == 3 and session["password"] == "matches"
+    assert session["decrypted_packets"] == session["encrypted_packets"] > 0 and session["auth_code_failed"] == 0
+    sent = [r["command"] for r in report["requests"] if r["session"] == session["number"]]
+    assert "Get Chassis Status" in sent and sent[-1] == "Close Session", sent
+    wrong = analyze_file(paths[name], [b"wrong"], ports=[port]).report(name)
+    assert [s["password"] for s in wrong["sessions"] if s["established"]] == ["does not match"]
