@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ CIPHER3 = ["a-lanplus-c3-chassis-power.pcap", "e-sol-c3.pcap", "f-lanplus-c3-sdr
            "m-freeipmi-c3-chassis-status.pcap"]
 
 
-def session_commands(report: dict, number: int = 1) -> list[str]:
+def session_commands(report: dict[str, Any], number: int = 1) -> list[str]:
     return [r["command"] for r in report["requests"] if r["session"] == number]
 
 
@@ -46,7 +47,7 @@ def rounded(value: object) -> object:
     return value
 
 
-def report_of(name: str, *passwords: bytes, kg: bytes | None = None) -> dict:
+def report_of(name: str, *passwords: bytes, kg: bytes | None = None) -> dict[str, Any]:
     return analyze_file(PCAPS / name, list(passwords), kg).report(name)
 
 

@@ -1,8 +1,9 @@
 """Captures made here: tcpdump on lo, with a capture filter on this module's own port, while real clients talk to
 the simulator (ipmitool ``-I lanplus -C 3``, ``-C 17`` and ``-I lan -A MD5``, FreeIPMI's ``ipmi-chassis``, and our
-own client, ``ipmifast -C 17`` / ``-C 3``) and to OpenIPMI's ipmi_sim (ipmitool, FreeIPMI and ipmifast, suite 3). Each capture is compared field by field with tshark (oracle.py), and the
-analyzer decrypts every encrypted payload with the password and names the commands the client sent; with a wrong
-password it says that the password does not match."""
+own client, ``ipmifast -C 17`` / ``-C 3``) and to OpenIPMI's ipmi_sim (ipmitool, FreeIPMI and ipmifast, suite 3).
+Each capture is compared field by field with tshark (oracle.py), and the analyzer decrypts every encrypted payload
+with the password and names the commands the client sent; with a wrong password it says that the password does
+not match."""
 
 from __future__ import annotations
 
