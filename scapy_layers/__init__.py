@@ -15,35 +15,16 @@ any of the layer modules) binds UDP port 623 (both directions) to ``RMCP`` and p
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-__all__ = [
-    "ASF",
-    "RAKP1",
-    "RAKP2",
-    "RAKP3",
-    "RAKP4",
-    "RMCP",
-    "RSP",
-    "SOL",
-    "ASFPresencePong",
-    "IPMIEncryptedPayload",
-    "IPMIRequest",
-    "IPMIResponse",
-    "IPMISession15",
-    "IntegrityTrailer",
-    "OpenSessionRequest",
-    "OpenSessionResponse",
-    "RMCPPlusSession",
-    "bind_port",
-    "command_name",
-    "netfn_name",
-]
+# ``from scapy_layers.all import *`` for every layer; the package itself stays light for the analyzer
+__all__: list[str] = []
 
 
 def __getattr__(name: str) -> Any:
-    if name not in __all__:
+    """``scapy_layers.RMCP`` and the other names of ``scapy_layers.all``, loaded (and bound) on first use."""
+    layers = importlib.import_module("scapy_layers.all")
+    if name not in layers.__all__:
         raise AttributeError(f"module 'scapy_layers' has no attribute {name!r}")
-    from scapy_layers import all as layers
-
     return getattr(layers, name)

@@ -725,10 +725,7 @@ class Analysis:
                 s = self._new_session("rmcp+", dst, src, number, t)
                 s.sid_m = rs.sid_m
             self._touch(s, t)
-            s.status = rs.status
-            if rs.status:
-                s.stage = "refused"
-                s.outcome = f"refused at Open Session: {rmcp_plus_status_text(rs.status)}"
+            if self._refused(s, "Open Session", rs.status):
                 return
             s.sid_c = rs.sid_c
             s.algorithms = (rs.auth, rs.integrity, rs.confidentiality)
@@ -741,19 +738,15 @@ class Analysis:
                               "encryption): any password logs in", number)
         elif ptype == PayloadType.RAKP_1:
             r1 = rakp.decode_rakp1(packet.payload)
-            s = self._session_for(src, dst, r1.sid_c, self._by_sid_c)
-            self._touch(s, t)
+            s = self._session_for(src, dst, r1.sid_c, self._by_sid_c, t)
             s.r1, s.username, s.role = r1, r1.username, r1.role & 0x0F
             s.stage, s.outcome = "RAKP 1 sent", "no answer to RAKP 1"
             self.consoles[src[0]]["users"].add(r1.username)
         elif ptype == PayloadType.RAKP_2:
             r2 = rakp.decode_rakp2(packet.payload)
-            s = self._session_for(dst, src, r2.sid_m, self._by_sid_m)
-            self._touch(s, t)
-            s.r2, s.status = r2, r2.status
-            if r2.status:
-                s.stage = "refused"
-                s.outcome = f"refused at RAKP 2: {rmcp_plus_status_text(r2.status)}"
+            s = self._session_for(dst, src, r2.sid_m, self._by_sid_m, t)
+            s.r2 = r2
+            if self._refused(s, "RAKP 2", r2.status):
                 if s.username is not None:
                     self._finding("low", s.bmc, "enum", f"RAKP 2 status tells whether a user exists "
                                   f"(user {s.username.decode('latin-1')!r}: {rmcp_plus_status_text(r2.status)})",
@@ -763,8 +756,7 @@ class Analysis:
             self._keys(s, number)
         elif ptype == PayloadType.RAKP_3:
             r3 = rakp.decode_rakp3(packet.payload)
-            s = self._session_for(src, dst, r3.sid_c, self._by_sid_c)
-            self._touch(s, t)
+            s = self._session_for(src, dst, r3.sid_c, self._by_sid_c, t)
             if r3.status:
                 s.stage = "aborted"
                 s.outcome = f"console aborted at RAKP 3: {rmcp_plus_status_text(r3.status)}"
@@ -772,12 +764,9 @@ class Analysis:
                 s.stage, s.outcome = "RAKP 3 sent", "no answer to RAKP 3"
         elif ptype == PayloadType.RAKP_4:
             r4 = rakp.decode_rakp4(packet.payload)
-            s = self._session_for(dst, src, r4.sid_m, self._by_sid_m)
-            self._touch(s, t)
-            s.r4, s.status = r4, r4.status
-            if r4.status:
-                s.stage = "refused"
-                s.outcome = f"refused at RAKP 4: {rmcp_plus_status_text(r4.status)}"
+            s = self._session_for(dst, src, r4.sid_m, self._by_sid_m, t)
+            s.r4 = r4
+            if self._refused(s, "RAKP 4", r4.status):
                 return
             s.stage, s.outcome, s.established = "established", "established (not closed in the capture)", True
             self._check_rakp4(s)
@@ -801,13 +790,23 @@ class Analysis:
         s.t_end = t
 
     def _session_for(self, console: tuple[bytes, int], bmc: tuple[bytes, int], sid: int,
-                     index: dict[tuple[tuple[bytes, int], tuple[bytes, int], int], Session]) -> Session:
+                     index: dict[tuple[tuple[bytes, int], tuple[bytes, int], int], Session], t: float) -> Session:
+        """The session a RAKP message belongs to, its packet counted."""
         s = index.get((console, bmc, sid))
         if s is None:  # short error messages may carry no session ID; else the capture began mid-handshake
             s = self._latest.get((console, bmc))
             if s is None or s.kind != "rmcp+":
                 s = self._new_session("rmcp+", console, bmc, 0, 0.0)
+        self._touch(s, t)
         return s
+
+    def _refused(self, s: Session, step: str, status: int) -> bool:
+        """Record the RMCP+ status code of the BMC's answer; True when it refuses the session."""
+        s.status = status
+        if status:
+            s.stage = "refused"
+            s.outcome = f"refused at {step}: {rmcp_plus_status_text(status)}"
+        return bool(status)
 
     def _keys(self, s: Session, number: int) -> None:
         """RAKP 2 received: offer the hash, find the password among the candidates, derive SIK, K1, K2."""

@@ -9,7 +9,7 @@ from scapy.fields import ByteEnumField, ByteField, IntField, StrFixedLenField, X
 from scapy.packet import Packet, bind_layers
 
 from ipmifast.proto.consts import ASF_IANA, AsfMessageType, RmcpClass
-from scapy_layers.rmcp import RMCP
+from scapy_layers.rmcp import RMCP, with_length_byte
 
 __all__ = ["ASF", "ASFPresencePong"]
 
@@ -29,9 +29,7 @@ class ASF(Packet):
     ]
 
     def post_build(self, pkt: bytes, pay: bytes) -> bytes:
-        if self.data_len is None:
-            pkt = pkt[:-1] + bytes((len(pay) & 0xFF,))
-        return pkt + pay
+        return with_length_byte(pkt, pay, self.data_len)
 
     def extract_padding(self, s: bytes) -> tuple[bytes, bytes]:
         return s[: self.data_len], s[self.data_len :]

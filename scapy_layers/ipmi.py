@@ -48,7 +48,7 @@ from ipmifast.proto.consts import (
 )
 from ipmifast.proto.frame import ipmi_checksum
 from scapy_layers.names import NETFN_NAMES, command_name
-from scapy_layers.rmcp import RMCP
+from scapy_layers.rmcp import RMCP, with_length_byte
 
 __all__ = [
     "AUTH_TYPES",
@@ -130,9 +130,7 @@ class IPMISession15(_Session):
     ]
 
     def post_build(self, pkt: bytes, pay: bytes) -> bytes:
-        if self.msg_len is None:
-            pkt = pkt[:-1] + bytes((len(pay) & 0xFF,))
-        return pkt + pay
+        return with_length_byte(pkt, pay, self.msg_len)
 
     def extract_padding(self, s: bytes) -> tuple[bytes, bytes]:
         return s[: self.msg_len], s[self.msg_len :]
@@ -303,23 +301,29 @@ class _Message(_WireLength):
         return command_name(self.netfn, self.cmd, data[0] if data else None)
 
 
+def _message_fields(first: tuple[str, int], second: tuple[str, int], netfn: int, extra: list[Any]) -> list[Any]:
+    """§13.8: the responder's / requester's address and LUN come first or second depending on the direction."""
+    return [
+        XByteField(f"{first[0]}_addr", first[1]),
+        BitEnumField("netfn", netfn, 6, NETFN_NAMES),
+        BitField(f"{first[0]}_lun", 0, 2),
+        XByteField("checksum1", None),
+        XByteField(f"{second[0]}_addr", second[1]),
+        BitField("rq_seq", 0, 6),
+        BitField(f"{second[0]}_lun", 0, 2),
+        _CmdField("cmd", 0x01),
+        *extra,
+        StrLenField("data", b"", length_from=lambda pkt: pkt._data_len()),
+        XByteField("checksum2", None),
+    ]
+
+
 class IPMIRequest(_Message):
     """IPMI LAN request (§13.8): rsAddr, netFn/rsLUN, checksum 1, rqAddr, rqSeq/rqLUN, cmd, data, checksum 2."""
 
     name = "IPMI Request"
     dispatch_hook = classmethod(_dispatch_message)
-    fields_desc = [
-        XByteField("rs_addr", BMC_SLAVE_ADDR),
-        BitEnumField("netfn", 0x06, 6, NETFN_NAMES),
-        BitField("rs_lun", 0, 2),
-        XByteField("checksum1", None),
-        XByteField("rq_addr", REMOTE_SWID),
-        BitField("rq_seq", 0, 6),
-        BitField("rq_lun", 0, 2),
-        _CmdField("cmd", 0x01),
-        StrLenField("data", b"", length_from=lambda pkt: pkt._data_len()),
-        XByteField("checksum2", None),
-    ]
+    fields_desc = _message_fields(("rs", BMC_SLAVE_ADDR), ("rq", REMOTE_SWID), 0x06, [])
 
     def mysummary(self) -> str:
         return f"IPMI {self.command()} rq rq_seq={self.rq_seq}"
@@ -332,19 +336,7 @@ class IPMIResponse(_Message):
     name = "IPMI Response"
     dispatch_hook = classmethod(_dispatch_message)
     _header_len = _RESPONSE_HEADER_LEN
-    fields_desc = [
-        XByteField("rq_addr", REMOTE_SWID),
-        BitEnumField("netfn", 0x07, 6, NETFN_NAMES),
-        BitField("rq_lun", 0, 2),
-        XByteField("checksum1", None),
-        XByteField("rs_addr", BMC_SLAVE_ADDR),
-        BitField("rq_seq", 0, 6),
-        BitField("rs_lun", 0, 2),
-        _CmdField("cmd", 0x01),
-        _CcField("cc", 0),
-        StrLenField("data", b"", length_from=lambda pkt: pkt._data_len()),
-        XByteField("checksum2", None),
-    ]
+    fields_desc = _message_fields(("rq", REMOTE_SWID), ("rs", BMC_SLAVE_ADDR), 0x07, [_CcField("cc", 0)])
 
     def answers(self, other: Any) -> int:
         return int(

@@ -83,6 +83,16 @@ def _reaches(end: int) -> Any:
     return lambda pkt: pkt.wire_has(end)
 
 
+def _rakp_header(sid_name: str) -> list[Any]:
+    """RAKP 2-4 (Tables 13-12 to 13-14): message tag, status code, 2 reserved bytes, a session ID."""
+    return [
+        ByteField("message_tag", 0),
+        ByteEnumField("status", 0, STATUS_CODES),
+        ConditionalField(XShortField("reserved1", 0), _reaches(4)),
+        ConditionalField(XLEIntField(sid_name, 0), _reaches(_RAKP_SID_END)),
+    ]
+
+
 class _Establishment(_WireLength):
     _pair = b""
 
@@ -165,10 +175,7 @@ class RAKP2(_Establishment):
     name = "RAKP Message 2"
     _pair = b"rakp12"
     fields_desc = [
-        ByteField("message_tag", 0),
-        ByteEnumField("status", 0, STATUS_CODES),
-        ConditionalField(XShortField("reserved1", 0), _reaches(4)),
-        ConditionalField(XLEIntField("sid_m", 0), _reaches(_RAKP_SID_END)),
+        *_rakp_header("sid_m"),
         ConditionalField(
             StrFixedLenField("r_c", b"\x00" * RAKP_RANDOM_LEN, RAKP_RANDOM_LEN), _reaches(_RAKP2_RC_END)
         ),
@@ -188,13 +195,7 @@ class RAKP3(_Establishment):
 
     name = "RAKP Message 3"
     _pair = b"rakp34"
-    fields_desc = [
-        ByteField("message_tag", 0),
-        ByteEnumField("status", 0, STATUS_CODES),
-        ConditionalField(XShortField("reserved1", 0), _reaches(4)),
-        ConditionalField(XLEIntField("sid_c", 0), _reaches(_RAKP_SID_END)),
-        StrField("auth_code", b""),
-    ]
+    fields_desc = [*_rakp_header("sid_c"), StrField("auth_code", b"")]
 
     def mysummary(self) -> str:
         return f"RAKP 3 tag={self.message_tag} status={STATUS_CODES.get(self.status, self.status)}"
@@ -205,13 +206,7 @@ class RAKP4(_Establishment):
 
     name = "RAKP Message 4"
     _pair = b"rakp34"
-    fields_desc = [
-        ByteField("message_tag", 0),
-        ByteEnumField("status", 0, STATUS_CODES),
-        ConditionalField(XShortField("reserved1", 0), _reaches(4)),
-        ConditionalField(XLEIntField("sid_m", 0), _reaches(_RAKP_SID_END)),
-        StrField("auth_code", b""),
-    ]
+    fields_desc = [*_rakp_header("sid_m"), StrField("auth_code", b"")]
 
     def answers(self, other: Any) -> int:
         return self._answers(other, RAKP3)

@@ -14,7 +14,7 @@ from scapy.packet import Packet, Raw, bind_layers
 
 from ipmifast.proto.consts import IPMI_PORT, IPMI_SECURE_PORT, RMCP_SEQ_NO_ACK, RMCP_VERSION, RmcpClass
 
-__all__ = ["RMCP", "RSP", "bind_port"]
+__all__ = ["RMCP", "RSP", "bind_port", "with_length_byte"]
 
 RMCP_CLASSES = {c.value: c.name for c in RmcpClass}
 RMCP_TYPES = {0: "normal", 1: "ack"}
@@ -57,6 +57,13 @@ class RSP(Packet):
 
     def mysummary(self) -> str:
         return f"RSP session={self.session_id:#010x} seq={self.sequence} (secure ASF, not decrypted)"
+
+
+def with_length_byte(pkt: bytes, pay: bytes, value: int | None) -> bytes:
+    """``post_build`` of a layer whose last byte is its payload's length: fill it in when it is None."""
+    if value is None:
+        pkt = pkt[:-1] + bytes((len(pay) & 0xFF,))
+    return pkt + pay
 
 
 def bind_port(port: int) -> None:
