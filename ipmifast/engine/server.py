@@ -232,9 +232,17 @@ class Bmc15Sessions:
                 if not is_session_challenge(data):
                     self.dropped["malformed pre-session packet"] += 1
                     return
-                if len({id(s) for s, _ in self.sessions.values()}) >= self.max_sessions:
+                # a closed or failed session lingers (to answer a retransmitted Close Session or repeat its error
+                # answer) without holding a slot of the table; lingering ones beyond max_sessions are forgotten,
+                # oldest first, so the table stays bounded however fast a console opens and closes sessions
+                ended = (BmcState15.CLOSED, BmcState15.FAILED)
+                unique = {id(s): s for s, _ in self.sessions.values()}
+                lingering = [s for s in unique.values() if s.state in ended]
+                if len(unique) - len(lingering) >= self.max_sessions:
                     self.dropped["session table full"] += 1
                     return
+                if len(lingering) >= self.max_sessions:
+                    self._forget(lingering[0])
                 temp_id, final_id = self._new_id(), self._new_id()
                 session = BmcSession15(self.config, final_id, temp_id, self.rng, now)
                 self.sessions[temp_id] = self.sessions[final_id] = (session, addr)
@@ -275,9 +283,14 @@ class Bmc15Sessions:
             self.send(datagram, addr)
         timer = session.get_timer()
         if timer is None and session.state in (BmcState15.CLOSED, BmcState15.FAILED):
-            self.sessions.pop(session.session_id, None)
-            self.sessions.pop(session.temp_session_id, None)
+            self._forget(session)
+            return
         self.timers.set_no_later((self, session.session_id), timer)
+
+    def _forget(self, session: BmcSession15) -> None:
+        self.sessions.pop(session.session_id, None)
+        self.sessions.pop(session.temp_session_id, None)
+        self.timers.set((self, session.session_id), None)
 
 
 def _fire15(key: tuple[Bmc15Sessions, int], now: float) -> None:

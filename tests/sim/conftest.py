@@ -16,6 +16,12 @@ from tests.interop.conftest import require
 
 T = TypeVar("T")
 TIMEOUT = 60
+#: how the interop tests log in with ipmitool: RMCP+ with cipher suites 3 and 17, and IPMI v1.5 with MD5
+INTERFACES = {
+    "lanplus-C3": ["-I", "lanplus", "-C", "3"],
+    "lanplus-C17": ["-I", "lanplus", "-C", "17"],
+    "lan-MD5": ["-I", "lan", "-A", "MD5"],
+}
 
 
 class FleetThread:

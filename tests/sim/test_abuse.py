@@ -14,6 +14,7 @@ import pytest
 
 from ipmifast.cmds import chassis
 from ipmifast.proto import frame, rakp
+from ipmifast.proto.bmc15 import BmcState15
 from ipmifast.proto.consts import AuthType, NetFn, PayloadType
 from ipmifast.proto.events import Event, ResponseReceived, SessionEstablished
 from ipmifast.proto.session import ClientSession, SessionConfig
@@ -98,8 +99,13 @@ def test_a_session_flood_is_bounded_and_only_hurts_its_target(fleet: Fleet) -> N
         return (len(bmc.sessions20.sessions), len({id(s) for s, _ in bmc.sessions15.sessions.values()}),
                 bmc.sessions20.dropped["session table full"], bmc.sessions15.dropped["session table full"])
 
+    def active15() -> int:
+        ended = (BmcState15.CLOSED, BmcState15.FAILED)
+        return len({id(s) for s, _ in bmc.sessions15.sessions.values() if s.state not in ended})
+
     n20, n15, full20, full15 = on_loop(fleet, sizes)
-    assert n20 <= limit and n15 <= limit
+    # v1.5: at most max_sessions in use, and as many closed or failed ones lingering to repeat their last answer
+    assert n20 <= limit and on_loop(fleet, active15) <= limit and n15 <= 2 * limit
     assert full20 > 0 and full15 > 0
     assert fleet.created == 2
     start = time.monotonic()

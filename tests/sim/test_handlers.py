@@ -683,3 +683,19 @@ def test_idle_timeout_counts_from_the_last_packet(mem: MemoryBmc) -> None:
     assert len(mem.bmc.sessions20.sessions) == 1
     mem.loop.advance(2)  # 61 s after the last request
     assert len(mem.bmc.sessions20.sessions) == 0
+
+
+def test_closed_v15_sessions_free_their_slot_at_once(mem: MemoryBmc) -> None:
+    """A closed IPMI v1.5 session lingers to answer a retransmitted Close Session, but holds no slot: a console
+    opening and closing sessions faster than they linger is never refused, and the table stays bounded."""
+    limit = mem.state.max_sessions
+    for _ in range(limit + 8):
+        client = mem.session15()
+        assert client.established
+        assert client.call(APP, AppCommand.GET_DEVICE_ID)[0] == 0
+        client.client.close(mem.loop.now)
+        client.pump()
+    assert mem.bmc.sessions15.dropped["session table full"] == 0
+    assert len({id(s) for s, _ in mem.bmc.sessions15.sessions.values()}) <= limit
+    mem.loop.advance(mem.bmc.sessions15.config.idle_timeout)
+    assert mem.bmc.sessions15.sessions == {}

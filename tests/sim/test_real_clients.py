@@ -18,15 +18,10 @@ from ipmifast.cmds._common import PrivilegeLevel
 from ipmifast.cmds.app import Guid, TimeoutAction, TimerUse
 from ipmifast.sim.fleet import Fleet
 
-from .conftest import freeipmi, ipmitool, on_loop, run_ipmitool
+from .conftest import INTERFACES, freeipmi, ipmitool, on_loop, run_ipmitool
 
 pytestmark = pytest.mark.interop
 HOST = "127.88.0.2"
-INTERFACES = {
-    "lanplus-C3": ["-I", "lanplus", "-C", "3"],
-    "lanplus-C17": ["-I", "lanplus", "-C", "17"],
-    "lan-MD5": ["-I", "lan", "-A", "MD5"],
-}
 PTY_RUN = Path(__file__).resolve().parent.parent / "data" / "testbed" / "pty-run.py"
 
 
@@ -105,8 +100,9 @@ def test_ipmitool_chassis_status_prints_the_state(sim: Fleet, interface: list[st
         on_loop(sim, clear)
 
 
-def test_ipmitool_bootdev_identify_restart_cause_and_poh(sim: Fleet) -> None:
-    lanplus = INTERFACES["lanplus-C17"]
+@pytest.mark.parametrize("interface", INTERFACES.values(), ids=INTERFACES.keys())
+def test_ipmitool_bootdev_identify_restart_cause_and_poh(sim: Fleet, interface: list[str]) -> None:
+    lanplus = interface
     bmc = sim.bmc(HOST)
     assert ipmitool(sim, HOST, *lanplus, "chassis", "bootdev", "pxe").strip() == "Set Boot Device to pxe"
     flags = bmc.state.chassis.boot.flags
@@ -158,7 +154,8 @@ def test_ipmitool_mc_info_guid_and_raw(sim: Fleet, interface: list[str]) -> None
     assert int(raw[10] + raw[9], 16) == s.product_id
 
 
-def test_ipmitool_watchdog_get_shows_the_running_countdown(sim: Fleet) -> None:
+@pytest.mark.parametrize("interface", INTERFACES.values(), ids=INTERFACES.keys())
+def test_ipmitool_watchdog_get_shows_the_running_countdown(sim: Fleet, interface: list[str]) -> None:
     def start() -> None:
         bmc = sim.bmc(HOST)
         w = bmc.state.watchdog
@@ -169,13 +166,13 @@ def test_ipmitool_watchdog_get_shows_the_running_countdown(sim: Fleet) -> None:
 
     on_loop(sim, start)
     time.sleep(0.3)
-    out = fields(ipmitool(sim, HOST, *INTERFACES["lanplus-C3"], "mc", "watchdog", "get"))
+    out = fields(ipmitool(sim, HOST, *interface, "mc", "watchdog", "get"))
     assert out["Watchdog Timer Use"] == "OS Load (0x43)"  # ipmitool shows the byte, running bit (40h) included
     assert out["Watchdog Timer Is"] == "Started/Running"
     assert out["Initial Countdown"] == "60.0 sec"
     present = float(out["Present Countdown"].split()[0])
     assert 50.0 < present < 59.8  # it really counts down
-    assert ipmitool(sim, HOST, *INTERFACES["lanplus-C3"], "mc", "watchdog", "off")
+    assert ipmitool(sim, HOST, *interface, "mc", "watchdog", "off")
     assert not sim.bmc(HOST).state.watchdog.running
 
 
@@ -220,16 +217,18 @@ def expected_lan_print(sim: Fleet, host: str) -> dict[str, str]:
     }
 
 
-def test_ipmitool_lan_print_matches_every_line_of_the_state(sim: Fleet) -> None:
-    out = fields(ipmitool(sim, HOST, *INTERFACES["lanplus-C17"], "lan", "print", "1"))
+@pytest.mark.parametrize("interface", INTERFACES.values(), ids=INTERFACES.keys())
+def test_ipmitool_lan_print_matches_every_line_of_the_state(sim: Fleet, interface: list[str]) -> None:
+    out = fields(ipmitool(sim, HOST, *interface, "lan", "print", "1"))
     expected = expected_lan_print(sim, HOST)
     assert {k: out.get(k) for k in expected} == expected
     assert out["IP Header"] == "TTL=0x40 Flags=0x40 Precedence=0x00 TOS=0x10"
 
 
-def test_ipmitool_lan_set_changes_the_state(sim: Fleet) -> None:
+@pytest.mark.parametrize("interface", INTERFACES.values(), ids=INTERFACES.keys())
+def test_ipmitool_lan_set_changes_the_state(sim: Fleet, interface: list[str]) -> None:
     host = "127.88.0.3"
-    lanplus = INTERFACES["lanplus-C3"]
+    lanplus = interface
     lan = sim.bmc(host).state.lan
     ipmitool(sim, host, *lanplus, "lan", "set", "1", "ipaddr", "10.20.30.40")
     ipmitool(sim, host, *lanplus, "lan", "set", "1", "netmask", "255.255.252.0")
@@ -290,8 +289,9 @@ def test_ipmitool_channel_getciphers_and_best_suite_discovery(sim: Fleet) -> Non
 # -------------------------------------------------------------------------------------------------------- SOL
 
 
-def test_ipmitool_sol_info_and_set(sim: Fleet) -> None:
-    lanplus = INTERFACES["lanplus-C3"]
+@pytest.mark.parametrize("interface", INTERFACES.values(), ids=INTERFACES.keys())
+def test_ipmitool_sol_info_and_set(sim: Fleet, interface: list[str]) -> None:
+    lanplus = interface
     sol = sim.bmc(HOST).state.sol
 
     def relax() -> None:
@@ -313,6 +313,7 @@ def test_ipmitool_sol_info_and_set(sim: Fleet) -> None:
     assert out["Force Encryption"] == "true" and out["Privilege Level"] == "OPERATOR"
     assert out["Volatile Bit Rate (kbps)"] == "57.6"
     ipmitool(sim, HOST, *lanplus, "sol", "set", "privilege-level", "user", "1")
+    ipmitool(sim, HOST, *lanplus, "sol", "set", "volatile-bit-rate", "115.2", "1")
 
 
 def pty_run(steps: list[str], command: list[str]) -> str:
@@ -398,9 +399,10 @@ def test_ipmiconsole_reaches_the_host_console(sim: Fleet) -> None:
 # ------------------------------------------------------------------------------------------------------ users
 
 
-def test_ipmitool_user_list_and_set_password(sim: Fleet) -> None:
+@pytest.mark.parametrize("interface", INTERFACES.values(), ids=INTERFACES.keys())
+def test_ipmitool_user_list_and_set_password(sim: Fleet, interface: list[str]) -> None:
     host = "127.88.0.3"
-    lanplus = INTERFACES["lanplus-C17"]
+    lanplus = interface
     out = ipmitool(sim, host, *lanplus, "user", "list", "1")
     rows = [line.split() for line in out.splitlines()[1:]]
     state = sim.bmc(host).state

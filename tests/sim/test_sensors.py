@@ -35,7 +35,7 @@ from ipmifast.sim.fleet import Fleet
 from tests.cli.conftest import ipmifast
 from tests.interop.conftest import require
 
-from .conftest import TIMEOUT, FleetThread, on_loop
+from .conftest import INTERFACES, TIMEOUT, FleetThread, on_loop
 
 BASE = "127.90.0.1"
 PORT = 9983
@@ -91,9 +91,9 @@ def around(fleet: Fleet, host: str, run: Callable[[], str]) -> tuple[str, list[d
     return out, [before, readings(fleet, host)]
 
 
-def ipmitool(fleet: Fleet, host: str, *args: str) -> str:
+def ipmitool(fleet: Fleet, host: str, *args: str, interface: list[str] = LANPLUS) -> str:
     out = subprocess.run(
-        [require("ipmitool"), *LANPLUS, "-H", host, "-p", str(PORT), "-U", "admin", "-P", "ipmifast", *args],
+        [require("ipmitool"), *interface, "-H", host, "-p", str(PORT), "-U", "admin", "-P", "ipmifast", *args],
         capture_output=True, text=True, timeout=TIMEOUT, env=ENV,
     )
     assert out.returncode == 0, out.stderr
@@ -242,8 +242,10 @@ def _elist_lines(values: dict[int, SensorReading]) -> dict[str, str]:
 
 
 @pytest.mark.interop
-def test_ipmitool_sdr_elist_prints_the_simulated_readings(fleet: Fleet) -> None:
-    out, snapshots = around(fleet, READINGS_HOST, lambda: ipmitool(fleet, READINGS_HOST, "sdr", "elist"))
+@pytest.mark.parametrize("interface", INTERFACES.values(), ids=INTERFACES.keys())
+def test_ipmitool_sdr_elist_prints_the_simulated_readings(fleet: Fleet, interface: list[str]) -> None:
+    out, snapshots = around(fleet, READINGS_HOST,
+                            lambda: ipmitool(fleet, READINGS_HOST, "sdr", "elist", interface=interface))
     expected = [_elist_lines(s) for s in snapshots]
     lines = [line for line in out.splitlines() if line.strip()]
     assert len(lines) == len(expected[0]) == 10
@@ -256,8 +258,10 @@ def test_ipmitool_sdr_elist_prints_the_simulated_readings(fleet: Fleet) -> None:
 
 
 @pytest.mark.interop
-def test_ipmitool_sensor_list_prints_readings_and_thresholds(fleet: Fleet) -> None:
-    out, snapshots = around(fleet, READINGS_HOST, lambda: ipmitool(fleet, READINGS_HOST, "sensor", "list"))
+@pytest.mark.parametrize("interface", INTERFACES.values(), ids=INTERFACES.keys())
+def test_ipmitool_sensor_list_prints_readings_and_thresholds(fleet: Fleet, interface: list[str]) -> None:
+    out, snapshots = around(fleet, READINGS_HOST,
+                            lambda: ipmitool(fleet, READINGS_HOST, "sensor", "list", interface=interface))
     rows = {cols[0]: cols for cols in ([c.strip() for c in line.split("|")] for line in out.splitlines() if line)}
     for number, record in FULL.items():
         cols = rows[record.id_string]
@@ -272,6 +276,13 @@ def _sel_lines(fleet: Fleet, host: str) -> list[str]:
     bmc = fleet.bmc(host)
     entries = on_loop(fleet, lambda: list(sensors.device(bmc, bmc.clock()).sel))
     return [format_ipmitool_sel(decode_sel_entry(e)) for e in entries]
+
+
+@pytest.mark.interop
+def test_ipmitool_sel_list_over_every_interface(fleet: Fleet) -> None:
+    for interface in INTERFACES.values():
+        assert ipmitool(fleet, UNIT_HOST, "sel", "list", interface=interface).splitlines() == _sel_lines(
+            fleet, UNIT_HOST)
 
 
 @pytest.mark.interop
@@ -298,8 +309,9 @@ def test_ipmitool_sel_list_and_a_power_off_event(fleet: Fleet) -> None:
 
 
 @pytest.mark.interop
-def test_ipmitool_fru_print(fleet: Fleet) -> None:
-    out = ipmitool(fleet, READINGS_HOST, "fru", "print")
+@pytest.mark.parametrize("interface", INTERFACES.values(), ids=INTERFACES.keys())
+def test_ipmitool_fru_print(fleet: Fleet, interface: list[str]) -> None:
+    out = ipmitool(fleet, READINGS_HOST, "fru", "print", interface=interface)
     expected = format_ipmitool_fru(decode_fru(sensors.FRU_IMAGE))
     assert [line.rstrip() for line in out.splitlines() if line.strip()] == [line.rstrip() for line in expected]
     assert " Product Name          : Virtual Server" in out.splitlines()
