@@ -102,8 +102,12 @@ class _Establishment(_WireLength):
     def extract_padding(self, s: bytes) -> tuple[bytes, bytes]:
         return b"", s
 
-    def _answers(self, other: Any, request: type[Packet]) -> int:
-        return int(isinstance(other, request) and other.message_tag == self.message_tag)
+    def answers(self, other: Any) -> int:
+        request = _REQUESTS.get(type(self))
+        return int(request is not None and isinstance(other, request) and other.message_tag == self.message_tag)
+
+    def mysummary(self) -> str:
+        return f"{self.name} tag={self.message_tag} status={STATUS_CODES.get(self.status, self.status)}"
 
 
 class OpenSessionRequest(_Establishment):
@@ -140,11 +144,6 @@ class OpenSessionResponse(_Establishment):
         *_algorithms(_reaches(_OPEN_SESSION_RS_END)),
     ]
 
-    def answers(self, other: Any) -> int:
-        return self._answers(other, OpenSessionRequest)
-
-    def mysummary(self) -> str:
-        return f"Open Session Response tag={self.message_tag} status={STATUS_CODES.get(self.status, self.status)}"
 
 
 class RAKP1(_Establishment):
@@ -166,7 +165,7 @@ class RAKP1(_Establishment):
     ]
 
     def mysummary(self) -> str:
-        return f"RAKP 1 tag={self.message_tag} user={bytes(self.username)!r} role={self.role}"
+        return f"{self.name} tag={self.message_tag} user={bytes(self.username)!r} role={self.role}"
 
 
 class RAKP2(_Establishment):
@@ -183,11 +182,6 @@ class RAKP2(_Establishment):
         StrField("auth_code", b""),
     ]
 
-    def answers(self, other: Any) -> int:
-        return self._answers(other, RAKP1)
-
-    def mysummary(self) -> str:
-        return f"RAKP 2 tag={self.message_tag} status={STATUS_CODES.get(self.status, self.status)}"
 
 
 class RAKP3(_Establishment):
@@ -197,8 +191,6 @@ class RAKP3(_Establishment):
     _pair = b"rakp34"
     fields_desc = [*_rakp_header("sid_c"), StrField("auth_code", b"")]
 
-    def mysummary(self) -> str:
-        return f"RAKP 3 tag={self.message_tag} status={STATUS_CODES.get(self.status, self.status)}"
 
 
 class RAKP4(_Establishment):
@@ -208,12 +200,10 @@ class RAKP4(_Establishment):
     _pair = b"rakp34"
     fields_desc = [*_rakp_header("sid_m"), StrField("auth_code", b"")]
 
-    def answers(self, other: Any) -> int:
-        return self._answers(other, RAKP3)
 
-    def mysummary(self) -> str:
-        return f"RAKP 4 tag={self.message_tag} status={STATUS_CODES.get(self.status, self.status)}"
 
+#: each response's request
+_REQUESTS: dict[type[Packet], type[Packet]] = {OpenSessionResponse: OpenSessionRequest, RAKP2: RAKP1, RAKP4: RAKP3}
 
 for _cls, _type in (
     (OpenSessionRequest, PayloadType.OPEN_SESSION_REQUEST),

@@ -209,7 +209,7 @@ def test_cli_text_json_layers_plot(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "9   decrypted: IPMI Set Session Privilege Level rq rq_seq=1" in out.stdout
     assert "decrypted: SOL seq=" in out.stdout
-    assert "Ether / IP / UDP / RMCP / RMCPPlusSession / RAKP 2 tag=0 status=no errors" in out.stdout
+    assert "Ether / IP / UDP / RMCP / RMCPPlusSession / RAKP Message 2 tag=0 status=no errors" in out.stdout
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     data = subprocess.run([sys.executable, "-m", "ipmifast", "pcap", str(PCAPS / "h-rmcp-presence-ping.pcap"),
                            "--json"], capture_output=True, text=True, timeout=60, check=True).stdout
