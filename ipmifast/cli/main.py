@@ -8,6 +8,7 @@ Global options are ipmitool's (``-I lanplus -H host -p port -U user -P/-f/-E/-a 
 
 from __future__ import annotations
 
+import gc
 import getpass
 import os
 import stat
@@ -18,6 +19,13 @@ from typing import Any, NoReturn, TextIO
 from ipmifast.errors import IpmiError, UsageError
 
 EXIT_INTERNAL = 70
+EXIT_IO = 74  # EX_IOERR: the output could not be written
+
+
+class OutputError(IpmiError):
+    """The command's output could not be written (a full disk): what was printed is incomplete."""
+
+    exit_code = EXIT_IO
 
 USAGE = """usage: ipmifast [options] VERB [ARGS...]
 
@@ -239,19 +247,26 @@ def _fail(host: str | None, message: str, out: TextIO = sys.stderr) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The console script (``argv`` None: this process runs one verb and ends) or a call with ``argv``."""
+    one_shot = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     host: str | None = argv[argv.index("-H") + 1] if "-H" in argv[:-1] else None
     try:
         if argv and argv[0] in ("demo", "sim", "pcap"):
             return _delegate(argv)
+        if one_shot:
+            gc.disable()  # nothing here lives long enough for the collector to pay for itself
         opts, rest = parse(argv)
         host = opts.host
         for warning in opts.warnings:
             print(warning, file=sys.stderr)
         from ipmifast.cli.registry import run_verb
 
-        return run_verb(opts, rest)
+        code = run_verb(opts, rest)
+        if one_shot:
+            _end_process(code)
+        return code
     except _Help:
         print(USAGE, end="")
         return 0
@@ -267,6 +282,20 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _fail(host, "internal error, rerun with --debug")
         return EXIT_INTERNAL
+
+
+def _end_process(code: int) -> NoReturn:
+    """End a one-shot process now that the verb is done and its session closed: the interpreter's teardown
+    (every module and class freed one by one) would take longer than the request (bench/test_bench_cli.py)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away: as ipmitool | head
+        code = 0
+    except OSError as exc:  # a full disk: the output is incomplete, say so
+        os.write(2, f"ipmifast: cannot write the output: {exc.strerror}\n".encode())
+        code = EXIT_IO
+    os._exit(code)
 
 
 def _delegate(argv: list[str]) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from ipmifast.cli.main import Options, jsonable, need_password
+from ipmifast.cli.main import Options, OutputError, jsonable, need_password
 from ipmifast.errors import UsageError
 
 #: the global options of this invocation, for verbs that need them (``--sdr-cache``)
@@ -124,13 +124,18 @@ def run_verb(opts: Options, rest: list[str]) -> int:
             raise UsageError(f"{exc}; usage: {USAGES[group]}") from None
     for warning in output.warnings:
         print(f"ipmifast: {opts.host}: {warning}", file=sys.stderr)
-    if opts.json:
-        import json
+    try:
+        if opts.json:
+            import json
 
-        print(json.dumps(jsonable(output.value)))
-    else:
-        for line in output.lines:
-            print(line)
+            print(json.dumps(jsonable(output.value)))
+        else:
+            for line in output.lines:
+                print(line)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror}") from None
     return 0
 
 

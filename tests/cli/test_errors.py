@@ -120,3 +120,17 @@ def test_bad_arguments_give_the_verbs_usage(bmc: SimBmc, verb: tuple[str, ...], 
 def test_bad_session_options_fail_before_any_packet(bmc: SimBmc, options: tuple[str, ...], says: str) -> None:
     one_line(ipmifast(*base(bmc, "-P", "ipmifast-admin"), *options, "power", "status"), 64,
              f"ipmifast: {bmc.addr}: {says}")
+
+
+def test_output_that_cannot_be_written(bmc: SimBmc) -> None:
+    """A full disk is one line and exit 74 (EX_IOERR), not a traceback."""
+    import subprocess
+
+    from .conftest import EXECUTABLE
+
+    args = [str(EXECUTABLE), *base(bmc, "-P", "ipmifast-admin"), "sel", "list"]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert result.returncode == 74
+    assert [line for line in result.stderr.splitlines() if not line.startswith("Warning:")] == [
+        f"ipmifast: {bmc.addr}: cannot write the output: No space left on device"]
