@@ -5,6 +5,7 @@ deliberate change (then review the diff)."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,19 +29,24 @@ IPMITOOL = {
     "ipmitool-chassis-status": ("chassis", "status"),
     "ipmitool-bootparam-5": ("chassis", "bootparam", "get", "5"),
     "ipmitool-watchdog": ("mc", "watchdog", "get"),
+    "ipmitool-mc-selftest": ("mc", "selftest"),
+    "ipmitool-fru-print": ("fru", "print"),
+    "ipmitool-sdr-info": ("sdr", "info"),
 }
 FREEIPMI = {
     "bmc-info-device-id": ("bmc-info", "--get-device-id"),
     "bmc-info-device-guid": ("bmc-info", "--get-device-guid"),
     "bmc-info-system-guid": ("bmc-info", "--get-system-guid"),
     "ipmi-chassis-status": ("ipmi-chassis", "--get-chassis-status"),
+    "ipmi-fru": ("ipmi-fru", "--sdr-cache-recreate", "--quiet-cache", "--sdr-cache-directory", "{cache}"),
 }
 
 
 def outputs(fleet: Fleet) -> dict[str, str]:
     out = {name: ipmitool(fleet, HOST, "-I", "lanplus", "-C", "17", *args) for name, args in IPMITOOL.items()}
-    for name, (tool, *args) in FREEIPMI.items():
-        out[name] = freeipmi(tool, fleet, HOST, "-I", "3", *args)
+    with tempfile.TemporaryDirectory() as cache:
+        for name, (tool, *args) in FREEIPMI.items():
+            out[name] = freeipmi(tool, fleet, HOST, "-I", "3", *(a.format(cache=cache) for a in args))
     return out
 
 
