@@ -221,3 +221,84 @@ def test_scapy_is_imported_only_for_layers() -> None:
             "assert 'scapy' not in sys.modules and 'matplotlib' not in sys.modules")
     subprocess.run([sys.executable, "-c", code, str(PCAPS / "a-lanplus-c3-chassis-power.pcap")], check=True,
                    capture_output=True, timeout=60)
+
+
+def _core_session_capture(path: Path, suite: int, kg: bytes | None) -> None:
+    """One session between the client core and the BMC core (a BMC with Kg when ``kg``), written as a capture."""
+    import random
+
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.l2 import Ether
+    from scapy.packet import Raw
+    from scapy.utils import wrpcap
+
+    from ipmifast.proto.bmc import BmcConfig, BmcSession, BmcUser
+    from ipmifast.proto.events import RequestReceived
+    from ipmifast.proto.session import ClientSession, SessionConfig
+
+    rng = random.Random(7)
+    client = ClientSession(SessionConfig(username=b"admin", password=b"secret", cipher_suite=suite, kg=kg),
+                           rng.randbytes)
+    bmc = BmcSession(BmcConfig(guid=rng.randbytes(16), users=(BmcUser(b"admin", b"secret"),), kg=kg), 0x77,
+                     rng.randbytes, 0.0)
+    packets = []
+
+    def put(to_bmc: bool, data: bytes) -> None:
+        src, dst = ("10.9.0.1", "10.9.0.2") if to_bmc else ("10.9.0.2", "10.9.0.1")
+        pkt = Ether() / IP(src=src, dst=dst) / UDP(sport=50000 if to_bmc else 623, dport=623 if to_bmc else 50000)
+        pkt = pkt / Raw(data)
+        pkt.time = 1.0 + len(packets) * 0.001
+        packets.append(pkt)
+
+    def pump() -> None:
+        moved = True
+        while moved:
+            moved = False
+            for d in client.datagrams_to_send(0.0):
+                put(True, d)
+                bmc.receive_datagram(d, 0.0)
+                moved = True
+            while (ev := bmc.next_event()) is not None:
+                if isinstance(ev, RequestReceived):
+                    bmc.respond(ev, 0, b"\x01\x00\x00\x40")
+            for d in bmc.datagrams_to_send(0.0):
+                put(False, d)
+                client.receive_datagram(d, 0.0)
+                moved = True
+            while client.next_event() is not None:
+                pass
+
+    client.connect(0.0)
+    pump()
+    client.request(0x00, 0x01, b"", 0.0)
+    pump()
+    client.close(0.0)
+    pump()
+    wrpcap(str(path), packets)
+
+
+def test_a_bmc_with_kg(tmp_path: Path) -> None:
+    """RAKP 2 still proves the password; the SIK needs Kg, and RAKP 4 tells whether the Kg given is the BMC's."""
+    path = tmp_path / "kg.pcap"
+    _core_session_capture(path, 17, b"the-bmc-key")
+    [s] = analyze_file(path, [b"secret"], b"the-bmc-key").report()["sessions"]
+    assert s["password"] == "matches" and s["kg"] == "given, RAKP 4 verifies"
+    assert s["decrypted_packets"] == s["encrypted_packets"] == 6 and s["outcome"] == "established, closed"
+    [s] = analyze_file(path, [b"secret"]).report()["sessions"]
+    assert s["kg"] == "RAKP 4 does not verify: the BMC uses a Kg (pass --kg)" and s["decrypted_packets"] == 0
+    [s] = analyze_file(path, [b"secret"], b"another-key").report()["sessions"]
+    assert s["kg"] == "given Kg does not match (RAKP 4 does not verify)"
+
+
+def test_every_cipher_suite_of_the_core_decrypts(tmp_path: Path) -> None:
+    from ipmifast.proto.cipher_suites import CIPHER_SUITES
+
+    for suite in CIPHER_SUITES:
+        path = tmp_path / f"suite{suite}.pcap"
+        _core_session_capture(path, suite, None)
+        report = analyze_file(path, [b"secret"]).report()
+        [s] = report["sessions"]
+        assert s["cipher_suite"] == suite and s["outcome"] == "established, closed", (suite, s)
+        assert s["decrypted_packets"] == s["encrypted_packets"] and s["auth_code_failed"] == 0, suite
+        assert [r["command"] for r in report["requests"]] == [
+            "Set Session Privilege Level", "Get Chassis Status", "Close Session"], suite
