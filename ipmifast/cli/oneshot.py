@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from ipmifast.cli.main import Options
 from ipmifast.engine.blocking import BlockingClient
-from ipmifast.errors import CompletionCodeError, DecodeError, HostNotFound, UsageError
+from ipmifast.errors import CompletionCodeError, DecodeError, HostNotFound, LocalProtocolError, UsageError
 from ipmifast.proto.consts import BMC_SLAVE_ADDR, AppCmd, AuthType, NetFn, Privilege
 from ipmifast.proto.events import ResponseReceived
 from ipmifast.proto.session import SessionConfig
@@ -51,6 +51,13 @@ def session_config(opts: Options, password: bytes) -> SessionConfig | Session15C
     if privilege is None:
         raise UsageError(f"unknown privilege level {opts.privilege!r} (-L): use CALLBACK, USER, OPERATOR or "
                          "ADMINISTRATOR")  # fmt: skip
+    try:
+        return _config(opts, password, privilege)
+    except LocalProtocolError as exc:  # what the user typed cannot make a session (-W name, password length...)
+        raise UsageError(str(exc)) from None
+
+
+def _config(opts: Options, password: bytes, privilege: int) -> SessionConfig | Session15Config:
     user = opts.username.encode()
     if opts.interface == "lan":
         if opts.kg is not None:
