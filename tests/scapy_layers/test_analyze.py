@@ -241,7 +241,7 @@ def _core_session_capture(path: Path, suite: int, kg: bytes | None) -> None:
                            rng.randbytes)
     bmc = BmcSession(BmcConfig(guid=rng.randbytes(16), users=(BmcUser(b"admin", b"secret"),), kg=kg), 0x77,
                      rng.randbytes, 0.0)
-    packets = []
+    packets: list[Ether] = []
 
     def put(to_bmc: bool, data: bytes) -> None:
         src, dst = ("10.9.0.1", "10.9.0.2") if to_bmc else ("10.9.0.2", "10.9.0.1")
