@@ -20,7 +20,7 @@ extensions = [
     Extension("ipmifast.proto._crypto_c", ["ipmifast/proto/_crypto_c.pyx"], libraries=["crypto"]),
     Extension("ipmifast.proto._sol_c", ["ipmifast/proto/_sol_c.pyx"]),
     Extension("ipmifast.engine._batch_c", ["ipmifast/engine/_batch_c.pyx"]),
-    Extension("ipmifast.sim._mmsg_c", ["ipmifast/sim/_mmsg_c.pyx"]),
+    Extension("ipmifast.engine._mmsg_c", ["ipmifast/engine/_mmsg_c.pyx"]),
 ]
 
 setup(ext_modules=cythonize(extensions, compiler_directives=DIRECTIVES))

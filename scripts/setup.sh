@@ -32,6 +32,6 @@ fi
 # --no-build-isolation: build with the venv's Cython/setuptools; editable so the compiled modules sit in the tree
 .venv/bin/python -m pip install --quiet --no-build-isolation -e ".[test,scapy_layers]"
 .venv/bin/python -c 'import ipmifast.proto.frame as f, ipmifast.proto.crypto as c, ipmifast.proto.sol as s, \
-ipmifast.engine.batch as b, ipmifast.sim.mmsg as m; \
+ipmifast.engine.batch as b, ipmifast.engine.mmsg as m; \
 assert (f.__impl__, c.__impl__, s.__impl__, b.__impl__, m.__impl__) == ("c",) * 5, "compiled extension not loaded"; \
 print("ipmifast: compiled extensions built and loaded")'

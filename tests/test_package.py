@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "ipmifast"
-COMPILED = ("proto.frame", "proto.crypto", "proto.sol", "engine.batch", "sim.mmsg")
+COMPILED = ("proto.frame", "proto.crypto", "proto.sol", "engine.batch", "engine.mmsg")
 
 
 @pytest.mark.parametrize("name", COMPILED)

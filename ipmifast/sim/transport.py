@@ -5,7 +5,7 @@ receives datagrams sent to any of them. ``IP_PKTINFO`` tells, per datagram, whic
 virtual BMC), and an ``IP_PKTINFO`` control message on the reply makes the kernel send it FROM that address, as
 clients require. One file descriptor for 10,000 BMCs, instead of one socket (and one fd) each.
 
-Datagrams come in and go out in batches (``sim/mmsg``: ``recvmmsg``/``sendmmsg``, compiled): the answers to one
+Datagrams come in and go out in batches (``engine/mmsg``: ``recvmmsg``/``sendmmsg``, compiled): the answers to one
 receive batch leave in one system call, and answers made outside it (timers) share one per loop iteration.
 """
 
@@ -16,7 +16,7 @@ import ipaddress
 import socket
 from collections.abc import Callable
 
-from ipmifast.sim.mmsg import recv_batch, send_batch_from
+from ipmifast.engine.mmsg import recv_batch, send_batch_from
 
 IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)
 BATCH = 64  # datagrams per recvmmsg / sendmmsg (larger than 2048 bytes: dropped, IPMI's are far smaller)

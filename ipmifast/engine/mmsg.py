@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from ipmifast._impl import load
 
-_mod = load("ipmifast.sim", "mmsg")
+_mod = load("ipmifast.engine", "mmsg")
 
 if TYPE_CHECKING:
-    from ipmifast.sim._mmsg_c import recv_batch, send_batch_from
+    from ipmifast.engine._mmsg_c import recv_batch, send_batch_from
 else:
     recv_batch = _mod.recv_batch
     send_batch_from = _mod.send_batch_from

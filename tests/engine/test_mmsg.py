@@ -1,5 +1,5 @@
-"""The simulator socket's batched I/O (``ipmifast/sim/mmsg``), compiled and reference, on real loopback sockets:
-each datagram arrives with the address it was sent to, and each answer leaves from the address it names."""
+"""Batched datagram I/O with IP_PKTINFO (``ipmifast/engine/mmsg``), compiled and reference, on real loopback
+sockets: each datagram arrives with the local address it was sent to, each answer leaves from the address it names."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from types import ModuleType
 
 import pytest
 
-from ipmifast.sim.transport import IP_PKTINFO
+from ipmifast.engine._mmsg_py import IP_PKTINFO
 
 BASE = "127.93.0."
 
 
 @pytest.fixture(params=["c", "py"])
 def mod(request: pytest.FixtureRequest) -> ModuleType:
-    return importlib.import_module(f"ipmifast.sim._mmsg_{request.param}")
+    return importlib.import_module(f"ipmifast.engine._mmsg_{request.param}")
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_send_batch_from_refuses_bad_input(mod: ModuleType, server: socket.socke
 def test_the_fleet_answers_a_burst_in_fewer_system_calls_than_datagrams() -> None:
     import asyncio
 
-    import ipmifast.sim.mmsg as mmsg
+    import ipmifast.engine.mmsg as mmsg
     from ipmifast.proto import frame
     from ipmifast.sim.fleet import Fleet
 
