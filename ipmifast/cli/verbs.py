@@ -222,6 +222,7 @@ async def mc_reset(bmc: Any, args: list[str]) -> Output:
     return Output([f"Sent {args[0]} reset command to MC"], {"reset": args[0]})
 
 
+WATCHDOG_OFF_COUNTDOWN = 3000  # 100 ms units: the 5 minutes ipmitool's "mc watchdog off" leaves set
 _TIMER_USE = {1: "BIOS FRB2", 2: "BIOS/POST", 3: "OS Load", 4: "SMS/OS", 5: "OEM"}
 _TIMER_ACTION = {0: "No action", 1: "Hard Reset", 2: "Power Down", 3: "Power Cycle"}
 _PRETIMEOUT = {0: "None", 1: "SMI", 2: "NMI / Diagnostic Interrupt", 3: "Messaging Interrupt"}
@@ -234,16 +235,19 @@ async def mc_watchdog(bmc: Any, args: list[str]) -> Output:
     if args[0] == "reset":
         await bmc.reset_watchdog()
         return Output(["IPMI Watchdog Timer Reset -  countdown restarted!"], {"watchdog": "reset"})
-    if args[0] == "off":
-        from ipmifast.cmds.app import TimeoutAction, TimerUse
+    if args[0] == "off":  # as ipmitool: SMS/OS use, stopped, no action, its expiration flag cleared, 300 s
+        from ipmifast.cmds.app import TimeoutAction, TimerUse, TimerUseFlags
 
-        await bmc.set_watchdog(timer_use=TimerUse.SMS_OS, timeout_action=TimeoutAction.NO_ACTION, initial_countdown=0)
-        return Output(["Watchdog Timer was successfully turned off"], {"watchdog": "off"})
+        await bmc.set_watchdog(timer_use=TimerUse.SMS_OS, timeout_action=TimeoutAction.NO_ACTION,
+                               initial_countdown=WATCHDOG_OFF_COUNTDOWN, expiration_flags_clear=TimerUseFlags.SMS_OS)
+        return Output(["Watchdog Timer Shutoff successful -- timer stopped"], {"watchdog": "off"})
     w = await bmc.get_watchdog()
     use = int(w.timer_use)
     action = int(w.timeout_action)
     lines = [
-        f"Watchdog Timer Use:     {_TIMER_USE.get(use, 'Reserved')} (0x{use:02x})",
+        # ipmitool shows byte 1 whole: the use and the running (bit 6) and don't-log (bit 7) bits
+        f"Watchdog Timer Use:     {_TIMER_USE.get(use, 'Reserved')} "
+        f"(0x{use | w.running << 6 | w.dont_log << 7:02x})",
         f"Watchdog Timer Is:      {'Started/Running' if w.running else 'Stopped'}",
         f"Watchdog Timer Logging: {'Off' if w.dont_log else 'On'}",
         f"Watchdog Timer Action:  {_TIMER_ACTION.get(action, 'Reserved')} (0x{action:02x})",

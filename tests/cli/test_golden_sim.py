@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,3 +76,36 @@ def test_same_output_as_ipmitool(
     assert theirs.returncode == 0, theirs.stderr
     assert mine.returncode == 0, mine.stderr
     assert mine.stdout == theirs.stdout
+
+
+#: verbs that change the BMC, in order: ipmitool runs each against one simulated BMC and ipmifast against another
+#: started alike, in lockstep, so both meet the same state (power cycling takes the simulator a moment)
+CHANGES = [
+    ("chassis", "bootdev", "pxe", "options=persistent,efiboot"),
+    ("chassis", "bootdev", "disk", "options=efiboot"),
+    ("chassis", "policy", "list"),
+    ("chassis", "policy", "always-on"),
+    ("power", "soft"),
+    ("power", "on"),
+    ("power", "cycle"),
+    ("chassis", "power", "reset"),
+    ("mc", "watchdog", "off"),
+    ("mc", "watchdog", "reset"),
+    ("mc", "watchdog", "get"),
+    ("mc", "reset", "cold"),
+]
+
+
+def test_verbs_that_change_the_bmc_print_what_ipmitool_prints(fleet: Fleet, password_file: Path) -> None:
+    for verb in CHANGES:
+        common = ["-p", str(fleet.port), "-U", "admin", *INTERFACES["lanplus-17"]]
+        theirs = subprocess.run([require("ipmitool"), "-H", "127.89.0.3", *common, "-P", "ipmifast", *verb],
+                                capture_output=True, text=True, timeout=60, env=ENV)  # fmt: skip
+        mine = ipmifast("-H", "127.89.0.1", *common, "-f", str(password_file), *verb, env=ENV)
+        assert (mine.returncode, mine.stdout) == (theirs.returncode, theirs.stdout), (verb, mine.stderr, theirs.stderr)
+        assert mine.stderr == "", verb
+        if verb[0] == "power":
+            deadline = time.monotonic() + 20  # let both simulated chassis finish the transition
+            while time.monotonic() < deadline and {fleet.bmc(h).state.chassis.power_on for h in
+                                                   ("127.89.0.1", "127.89.0.3")} != {True}:  # fmt: skip
+                time.sleep(0.1)
