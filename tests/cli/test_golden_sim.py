@@ -109,3 +109,25 @@ def test_verbs_that_change_the_bmc_print_what_ipmitool_prints(fleet: Fleet, pass
             while time.monotonic() < deadline and {fleet.bmc(h).state.chassis.power_on for h in
                                                    ("127.89.0.1", "127.89.0.3")} != {True}:  # fmt: skip
                 time.sleep(0.1)
+
+
+READ_ONLY = [verb for verb in VERBS if verb[0] != "-v" and verb[:2] != ("chassis", "bootdev")]
+
+
+@pytest.mark.parametrize("verb", READ_ONLY, ids=" ".join)
+def test_every_verb_has_typed_json(fleet: Fleet, password_file: Path, verb: tuple[str, ...]) -> None:
+    import json
+
+    common = ["-H", HOST, "-p", str(fleet.port), "-U", "admin", *INTERFACES["lanplus-17"], "-f", str(password_file)]
+    text = ipmifast(*common, *verb, env=ENV)
+    value = json.loads(ipmifast(*common, "--json", *verb, env=ENV).stdout)
+    assert value not in (None, [], {}), verb
+    if verb[:2] in (("sel", "list"), ("sel", "elist")):
+        assert len(value) == len(text.stdout.splitlines())
+        assert all(isinstance(e["record_id"], int) and isinstance(e["record_type"], int) for e in value)
+        ids = {line.split("|")[0].strip() for line in text.stdout.splitlines()}
+        assert {f"{e['record_id']:x}" for e in value} == ids
+    if verb[:2] in (("sdr", "elist"), ("sdr", "list")):
+        shown = {line.split("|")[0].strip() for line in text.stdout.splitlines()}
+        numbers = {e["record"]["id_string"]: e["value"] for e in value if "value" in e}
+        assert numbers and all(isinstance(v, float) for v in numbers.values()) and set(numbers) <= shown
