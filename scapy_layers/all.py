@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from scapy_layers.asf import ASF, ASFPresencePong
+from scapy_layers.cmds import (
+    ActivateSessionRq,
+    ActivateSessionRs,
+    CloseSessionRq,
+    GetChannelAuthCapabilitiesRq,
+    GetChannelAuthCapabilitiesRs,
+    GetSessionChallengeRq,
+    GetSessionChallengeRs,
+    SetSessionPrivilegeLevelRq,
+    SetSessionPrivilegeLevelRs,
+)
 from scapy_layers.ipmi import (
     IntegrityTrailer,
     IPMIEncryptedPayload,
@@ -17,6 +28,15 @@ from scapy_layers.rmcp import RMCP, RSP, bind_port
 from scapy_layers.sol import SOL
 
 __all__ = [
+    "ActivateSessionRq",
+    "ActivateSessionRs",
+    "CloseSessionRq",
+    "GetChannelAuthCapabilitiesRq",
+    "GetChannelAuthCapabilitiesRs",
+    "GetSessionChallengeRq",
+    "GetSessionChallengeRs",
+    "SetSessionPrivilegeLevelRq",
+    "SetSessionPrivilegeLevelRs",
     "ASF",
     "RAKP1",
     "RAKP2",

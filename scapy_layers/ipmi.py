@@ -295,6 +295,17 @@ class _Message(_WireLength):
     def hashret(self) -> bytes:
         return bytes((self.netfn & 0x3E, self.cmd, self.rq_seq))
 
+    def body(self) -> Packet:
+        """The data as its command's body layer (``scapy_layers.cmds``), or Raw when there is none for it or the
+        response carries an error completion code."""
+        from scapy_layers.cmds import BODIES
+
+        is_response = isinstance(self, IPMIResponse)
+        cls = BODIES.get((self.netfn & 0x3E, self.cmd, is_response))
+        if cls is None or (is_response and self.cc):
+            return Raw(bytes(self.data))
+        return cls(bytes(self.data))
+
     def command(self) -> str:
         """The command's name (Group Extension commands by their defining body code, the first data byte)."""
         data = bytes(self.data or b"")

@@ -2,8 +2,10 @@
 ``rmcp``, ``asf``, ``ipmi_session`` and ``ipmi`` dissectors report (``tshark -T json``; the ``ipmi`` dissector's
 layer is named ``ipmb`` there) with what our layers give for the same packet.
 
-Not compared: the command-specific body fields of the ``ipmi`` dissector (``ipmi.app38.*``, ``ipmi.ch01.*``,
-``ipmi.st23.*``...): our layers keep the request and response data as bytes and do not decode command bodies.
+Command bodies: the fields of the session-management commands (``ipmi.app38.*`` Get Channel Authentication
+Capabilities, ``app39`` Get Session Challenge, ``app3a`` Activate Session, ``app3b`` Set Session Privilege Level,
+``app3c`` Close Session) are compared with our body layers (scapy_layers.cmds). The other command-specific
+fields (``ipmi.app01.*``, ``ipmi.ch01.*``, ``ipmi.st23.*``...) are not: the layers keep those bodies as bytes.
 """
 
 from __future__ import annotations
@@ -21,11 +23,20 @@ from scapy.utils import rdpcap
 from scapy_layers.all import (
     ASF,
     RMCP,
+    ActivateSessionRq,
+    ActivateSessionRs,
+    CloseSessionRq,
+    GetChannelAuthCapabilitiesRq,
+    GetChannelAuthCapabilitiesRs,
+    GetSessionChallengeRq,
+    GetSessionChallengeRs,
     IntegrityTrailer,
     IPMIRequest,
     IPMIResponse,
     IPMISession15,
     RMCPPlusSession,
+    SetSessionPrivilegeLevelRq,
+    SetSessionPrivilegeLevelRs,
     bind_port,
 )
 from tests.interop.conftest import require
@@ -79,6 +90,51 @@ def _colons(data: bytes) -> str:
     return ":".join(f"{b:02x}" for b in data)
 
 
+def _dec(value: Any) -> str:
+    return str(int(value))
+
+
+def _text(value: bytes) -> str:
+    return bytes(value).rstrip(b"\x00").decode("latin-1")
+
+
+def _hex8(value: int) -> str:
+    return _hex(value, 8)
+
+
+def _app38(prefix: str, **names: str) -> dict[str, tuple[str, Any]]:
+    return {f"ipmi.app38.{prefix}{k}": (v, _dec) for k, v in names.items()}
+
+
+#: body layer -> tshark field -> (our field, tshark's format)
+BODY_FIELDS: dict[type[Packet], dict[str, tuple[str, Any]]] = {
+    GetChannelAuthCapabilitiesRq: {**_app38("rq_", chan="channel", ipmi20="ipmi_v20_extended"),
+                                   "ipmi.app38.rq_priv": ("privilege", _hex)},
+    GetChannelAuthCapabilitiesRs: {
+        **_app38("rs_", chan="channel", ipmi20="ipmi_v20_extended_available", auth_oem="auth_oem",
+                 auth_straight="auth_password", auth_md5="auth_md5", auth_md2="auth_md2", auth_none="auth_none",
+                 kg_status="kg_nonzero", permsg="per_message_authentication_disabled",
+                 userauth="user_level_authentication_disabled", user_nonnull="non_null_usernames",
+                 user_null="null_usernames", user_anon="anonymous_login", ipmi20_conn="supports_ipmi_v20",
+                 ipmi15_conn="supports_ipmi_v15", oem_iana="oem_id"),
+        "ipmi.app38.rs_oem_aux": ("oem_auxiliary_data", _hex),
+    },
+    GetSessionChallengeRq: {"ipmi.app39.authtype": ("auth_type", _hex), "ipmi.app39.user": ("username", _text)},
+    GetSessionChallengeRs: {"ipmi.app39.temp_session": ("temp_session_id", _hex8),
+                            "ipmi.app39.challenge": ("challenge", _colons)},
+    ActivateSessionRq: {"ipmi.app3a.authtype": ("auth_type", _hex), "ipmi.app3a.privlevel": ("max_privilege", _hex),
+                        "ipmi.app3a.authcode": ("challenge", _colons),
+                        "ipmi.app3a.outbound_seq": ("initial_outbound_seq", _hex8)},
+    ActivateSessionRs: {"ipmi.app3a.authtype_session": ("auth_type", _hex),
+                        "ipmi.app3a.session_id": ("session_id", _hex8),
+                        "ipmi.app3a.inbound_seq": ("initial_inbound_seq", _hex8),
+                        "ipmi.app3a.maxpriv_session": ("max_privilege", _hex)},
+    SetSessionPrivilegeLevelRq: {"ipmi.app3b.req_priv": ("privilege", _hex)},
+    SetSessionPrivilegeLevelRs: {"ipmi.app3b.new_priv": ("privilege", _hex)},
+    CloseSessionRq: {"ipmi.app3c.session_id": ("session_id", _hex8)},
+}
+
+
 def our_fields(pkt: Packet, requests: dict[bytes, tuple[int, float]], frame_no: int) -> dict[str, str]:
     """What our layers say about ``pkt``, in tshark's field names and formats.
 
@@ -130,6 +186,9 @@ def our_fields(pkt: Packet, requests: dict[bytes, tuple[int, float]], frame_no: 
                 out["ipmi.header.completion"] = _hex(m.cc)
             if m.netfn & 0x3E == 0x2C and m.data:  # Group Extension: the first data byte is the defining body
                 out["ipmi.header.signature"] = f"{m.data[0]:02x}"
+            body = m.body()
+            for field, (ours, fmt) in BODY_FIELDS.get(type(body), {}).items():
+                out[field] = fmt(getattr(body, ours))
             key = m.hashret()
             if is_rs and key in requests:
                 req_no, req_time = requests[key]
@@ -159,7 +218,7 @@ def compare_capture(path: Path, port: int = 623) -> tuple[int, int, set[str]]:
         if UDP in pkt and not theirs:
             continue
         for key, value in theirs.items():
-            if BODY_FIELD.match(key):
+            if BODY_FIELD.match(key) and key not in mine:
                 body.add(key)
                 continue
             assert key in mine, f"{path.name} frame {number}: tshark has {key}={value}, our layers do not"

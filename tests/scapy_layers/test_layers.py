@@ -300,3 +300,49 @@ def test_random_bytes_never_raise_or_hang_without_debug(wire: bytes) -> None:
         pkt = UDP(struct.pack(">HHHH", 40000, 623, 8 + len(payload), 0) + payload)
         pkt.summary()
         assert bytes(pkt)[8:] == payload
+
+
+# ------------------------------------------------------------------------------------------ command bodies
+
+
+def test_command_bodies_agree_with_the_core_codecs() -> None:
+    """Bodies built from fields give the core's encodings (ipmifast.cmds.app), and dissect back."""
+    from ipmifast.cmds import app
+    from ipmifast.cmds._common import AuthTypes, PrivilegeLevel
+    from scapy_layers.all import (
+        CloseSessionRq,
+        GetChannelAuthCapabilitiesRq,
+        GetChannelAuthCapabilitiesRs,
+        SetSessionPrivilegeLevelRq,
+    )
+
+    caps = app.ChannelAuthenticationCapabilities(
+        channel=1, auth_types=AuthTypes.NONE | AuthTypes.PASSWORD, ipmi_v20_extended_available=True,
+        kg_nonzero=True, per_message_authentication_disabled=False, user_level_authentication_disabled=True,
+        non_null_usernames=False, null_usernames=True, anonymous_login=True, supports_ipmi_v15=False,
+        supports_ipmi_v20=True, oem_id=4542, oem_auxiliary_data=7)
+    layer = GetChannelAuthCapabilitiesRs(
+        channel=1, auth_none=1, auth_password=1, auth_md5=0, kg_nonzero=1, user_level_authentication_disabled=1,
+        non_null_usernames=0, null_usernames=1, anonymous_login=1, supports_ipmi_v15=0, oem_id=4542,
+        oem_auxiliary_data=7)
+    wire = app.encode_get_channel_authentication_capabilities_rs(caps)
+    assert bytes(layer) == wire
+    assert app.decode_get_channel_authentication_capabilities_rs(bytes(layer)) == caps
+    assert GetChannelAuthCapabilitiesRs(wire).fields == {f.name: layer.getfieldval(f.name) for f in layer.fields_desc}
+    assert bytes(GetChannelAuthCapabilitiesRq(channel=14, privilege=4)) == (
+        app.encode_get_channel_authentication_capabilities_rq(14, PrivilegeLevel.ADMINISTRATOR, True))
+    assert bytes(SetSessionPrivilegeLevelRq(privilege=3)) == app.encode_set_session_privilege_level_rq(
+        PrivilegeLevel.OPERATOR)
+    assert bytes(CloseSessionRq(session_id=0x182)) == app.encode_close_session_rq(0x182)
+    assert bytes(CloseSessionRq(session_id=0, session_handle=5)) == app.encode_close_session_rq(0, 5)
+
+
+def test_body_of_a_message() -> None:
+    from scapy_layers.all import GetChannelAuthCapabilitiesRq
+
+    rq = RMCP(SIMPLE_CASES[2][2])[IPMIRequest]
+    assert isinstance(rq.body(), GetChannelAuthCapabilitiesRq) and rq.body().channel == 14
+    error = RMCP(frame.encode_v15_session(0, 0, 0, b"", frame.encode_ipmi_response(0x81, 7, 0, 0x20, 0, 0, 0x38,
+                                                                                    0xCC, b"")))[IPMIResponse]
+    assert isinstance(error.body(), Raw)  # an error response has no body to decode
+    assert isinstance(RMCP(SIMPLE_CASES[3][2])[IPMIResponse].body(), Raw)  # Get Device ID: no body layer
