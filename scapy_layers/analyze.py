@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from ipmifast.cmds import completion_code_text
+from ipmifast.cmds._common import AuthTypes
+from ipmifast.cmds.app import decode_get_channel_authentication_capabilities_rs
 from ipmifast.errors import DecodeError, IntegrityCheckFailed, LocalProtocolError
 from ipmifast.proto import frame, rakp
 from ipmifast.proto.cipher_suites import CIPHER_SUITES
@@ -89,6 +91,7 @@ _APP_RS = int(NetFn.APP) | 1
 _SET_SESSION_PRIVILEGE_LEVEL = int(AppCmd.SET_SESSION_PRIVILEGE_LEVEL)
 _CLOSE_SESSION = int(AppCmd.CLOSE_SESSION)
 _GROUP_EXTENSION = int(NetFn.GROUP_EXTENSION)
+_GET_CHANNEL_AUTH_CAPABILITIES = int(AppCmd.GET_CHANNEL_AUTH_CAPABILITIES)
 _RMCP_ASF = 0x06
 _RMCP_ACK = 0x80
 _RMCP_CLASS_MASK = 0x1F
@@ -632,9 +635,36 @@ class Analysis:
             elif rq.netfn == NetFn.APP and rq.cmd == AppCmd.SET_SESSION_PRIVILEGE_LEVEL and rq.data:
                 s.requested_privilege = rq.data[0] & 0x0F
 
+    def _auth_capabilities(self, number: int, t: float, bmc: tuple[bytes, int], data: bytes) -> None:
+        """Get Channel Authentication Capabilities (§22.13): what the BMC admits to before any session."""
+        try:
+            caps = decode_get_channel_authentication_capabilities_rs(data)
+        except DecodeError:
+            self.bad["Get Channel Authentication Capabilities response does not decode"] += 1
+            return
+        self._bmc(bmc, t, "IPMI")["auth_capabilities"] = {
+            "auth_types": [(a.name or "").lower() for a in AuthTypes if a in caps.auth_types],
+            "anonymous_login": caps.anonymous_login, "null_usernames": caps.null_usernames,
+            "per_message_authentication_disabled": caps.per_message_authentication_disabled,
+            "user_level_authentication_disabled": caps.user_level_authentication_disabled,
+            "kg_nonzero": caps.kg_nonzero, "ipmi_v15": caps.supports_ipmi_v15, "ipmi_v20": caps.supports_ipmi_v20,
+        }
+        for enabled, text in (
+            (caps.anonymous_login, "anonymous login enabled"),
+            (caps.null_usernames, "null user names enabled"),
+            (AuthTypes.NONE in caps.auth_types, "IPMI v1.5 authentication type NONE enabled"),
+            (AuthTypes.PASSWORD in caps.auth_types, "IPMI v1.5 straight password authentication enabled"),
+            (caps.per_message_authentication_disabled, "per-message authentication disabled"),
+            (caps.user_level_authentication_disabled, "user-level authentication disabled"),
+        ):
+            if enabled:
+                self._finding("medium", bmc, "caps", f"Get Channel Authentication Capabilities: {text}", number)
+
     def _v15_session_rs(self, number: int, t: float, console: tuple[bytes, int], bmc: tuple[bytes, int],
                         cmd: int, data: bytes) -> None:
-        if cmd == AppCmd.GET_SESSION_CHALLENGE and len(data) >= _GET_SESSION_CHALLENGE_RS_LEN:
+        if cmd == AppCmd.GET_CHANNEL_AUTH_CAPABILITIES:
+            self._auth_capabilities(number, t, bmc, data)
+        elif cmd == AppCmd.GET_SESSION_CHALLENGE and len(data) >= _GET_SESSION_CHALLENGE_RS_LEN:
             c = self._challenge.get((console, bmc))
             if c is not None:
                 c.sid_c = int.from_bytes(data[:4], "little")
@@ -932,6 +962,8 @@ class Analysis:
                 elif cmd == _CLOSE_SESSION and s.kind == "rmcp+":
                     s.closed = True
                     s.outcome = "established, closed"
+                elif cmd == _GET_CHANNEL_AUTH_CAPABILITIES:
+                    self._auth_capabilities(number, t, s.bmc, data)
         else:
             _rs_addr, netfn, _rs_lun, _rq_addr, rq_seq, _rq_lun, cmd, data = frame.decode_ipmi_request(body)
             self._request(s, number, t, netfn, cmd, rq_seq, data, bool(encrypted))
@@ -1020,6 +1052,7 @@ class Analysis:
         bmcs = [
             {"ip": names.ip(ip), "ports": sorted(info["ports"]), "seen": sorted(info["seen"]),
              "first": info["first"], "last": info["last"], "presence_pong": info["pong"],
+             "auth_capabilities": info.get("auth_capabilities"),
              "sessions": per_bmc[ip]}
             for ip, info in self.bmcs.items()
         ]

@@ -141,6 +141,8 @@ def test_hashcat_7300_lines_verify_with_the_password() -> None:
         ("l-lan15-weak-straight-password.pcap", "'ipmifast-admin' is in clear text"),
         ("e-sol-c1.pcap", "Serial over LAN in clear text"),
         ("g2-lanplus-c3-unknown-user.pcap", "whether a user exists"),
+        ("k-lan15-weak-anonymous-none.pcap", "Capabilities: anonymous login enabled"),
+        ("l-lan15-weak-straight-password.pcap", "Capabilities: IPMI v1.5 straight password authentication enabled"),
     ],
 )
 def test_findings(name: str, words: str) -> None:
@@ -169,6 +171,7 @@ def test_bmcs_consoles_and_presence_pong() -> None:
     report = report_of("d-lan15-md5-chassis-power.pcap")
     [bmc] = report["bmcs"]
     assert bmc["ip"] == "127.0.10.1" and bmc["presence_pong"]["ipmi"] is True
+    assert bmc["auth_capabilities"]["auth_types"] == ["md2", "md5"] and not bmc["auth_capabilities"]["anonymous_login"]
     [console] = report["consoles"]
     assert console["ip"] == "127.0.0.1" and console["users"] == ["admin"]
 
