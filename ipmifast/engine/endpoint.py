@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ipmifast.engine.batch import send_batch
+from ipmifast.engine.sockets import enlarge_buffers
 from ipmifast.engine.timers import LoopTimer
 from ipmifast.errors import IpmiError, LocalProtocolError, SessionTimeout
 from ipmifast.proto import frame
@@ -173,11 +174,7 @@ class Endpoint(asyncio.DatagramProtocol):
         loop = asyncio.get_running_loop()
         family = socket.AF_INET6 if ":" in local_addr[0] else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_DGRAM)
-        for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
-            try:
-                sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
-            except OSError:
-                pass
+        enlarge_buffers(sock, SOCKET_BUFFER)
         sock.bind(local_addr)
         sock.setblocking(False)
         _, protocol = await loop.create_datagram_endpoint(

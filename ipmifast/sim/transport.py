@@ -17,6 +17,7 @@ import socket
 from collections.abc import Callable
 
 from ipmifast.engine.mmsg import recv_batch, send_batch_from
+from ipmifast.engine.sockets import enlarge_buffers
 
 IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)
 BATCH = 64  # datagrams per recvmmsg / sendmmsg (larger than 2048 bytes: dropped, IPMI's are far smaller)
@@ -36,11 +37,7 @@ class MultiAddressSocket:
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
-            for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
-                try:
-                    sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
-                except OSError:
-                    pass
+            enlarge_buffers(sock, SOCKET_BUFFER)
             sock.bind((bind, port))
             sock.setblocking(False)
         except BaseException:
