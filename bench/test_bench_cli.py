@@ -10,7 +10,7 @@ peer fails instead of timing its error path. Groups:
   ``ipmitool ... power status`` and FreeIPMI's ``ipmipower --stat``; wall time, and client CPU (user + system of
   the child, ``getrusage(RUSAGE_CHILDREN)``). Two reference rows that are not clients: ``python-startup``
   (``python -c pass``, the interpreter alone) and ``python-imports`` (``python -c`` importing what the one-shot
-  path imports, without running it): the floor under ipmifast's figure.
+  path imports and ending as it does, without talking to the BMC): the floor under ipmifast's figure.
 - ``sdr elist``: the whole sensor list of the BMC (13 SDRs, 10 readings): ``ipmifast sdr elist`` cold (reads the
   SDR repository) and with ``--sdr-cache FILE`` written beforehand (one Get SDR Repository Info, then the
   readings), ``ipmitool sdr elist`` (no cache) and with ``-S FILE`` (its local SDR file from ``sdr dump``), and
@@ -42,8 +42,10 @@ PASSWORD = "ipmifast-admin"
 ROUNDS = 40
 SDR_ROUNDS = 20
 WARMUP_ROUNDS = 3
-#: what the one-shot path imports (tests/cli/test_startup.py checks that a real run imports no more than this)
-IMPORTS = "import ipmifast.cli.main, ipmifast.cli.registry, ipmifast.cli.oneshot, ipmifast.cli.verbs"
+#: what the one-shot path imports (tests/cli/test_startup.py checks that a real run imports no more than this),
+#: ending the process as the CLI does (no collector, no interpreter teardown: cli/main.py)
+IMPORTS = ("import gc; gc.disable(); import os, ipmifast.cli.main, ipmifast.cli.registry, ipmifast.cli.oneshot, "
+           "ipmifast.cli.verbs; os._exit(0)")
 #: sensor lines of ``sdr elist`` for the test bed's BMC (tests/data/testbed/README.md)
 SENSORS = ("CPU1 Temp", "Inlet Temp", "12V", "5V", "3.3V", "FAN1", "FAN2", "PSU1 Power", "PS1 Status", "Intrusion")
 
