@@ -6,7 +6,6 @@ from typing import Any
 
 from ipmifast.cli.registry import USAGES, Output, drive, usage, verb
 from ipmifast.errors import CompletionCodeError, DecodeError, UsageError
-from ipmifast.records.iana import manufacturer_name
 
 # ====================================================================================================== helpers
 
@@ -156,6 +155,8 @@ _DEVICE_SUPPORT = ("Sensor Device", "SDR Repository Device", "SEL Device", "FRU 
 
 @verb("mc", "info")
 async def mc_info(bmc: Any, args: list[str]) -> Output:
+    from ipmifast.records.iana import manufacturer_name
+
     d = await bmc.get_device_id()
     lines = _kv(26, [
         ("Device ID", str(d.device_id)),
