@@ -53,7 +53,7 @@ options (as ipmitool spells them):
   --debug          show tracebacks of internal errors
   -h, --help       this help
 
-verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, sel, fru, demo, sim, pcap
+verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, sel, fru, demo, sim, pcap, discover
   (run "ipmifast VERB" without arguments for that verb's usage)
 """
 
@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv
     host: str | None = argv[argv.index("-H") + 1] if "-H" in argv[:-1] else None
     try:
-        if argv and argv[0] in ("demo", "sim", "pcap"):
+        if argv and argv[0] in ("demo", "sim", "pcap", "discover"):
             return _delegate(argv)
         if one_shot:
             gc.disable()  # nothing here lives long enough for the collector to pay for itself
@@ -309,6 +309,10 @@ def _delegate(argv: list[str]) -> int:
         from ipmifast.cli.pcap import main as pcap_main
 
         return pcap_main(argv[1:])
+    if argv[0] == "discover":
+        from ipmifast.cli.discover import main as discover_main
+
+        return discover_main(argv[1:])
     from ipmifast.cli.demo import main as demo_main
 
     return demo_main(argv[1:])
