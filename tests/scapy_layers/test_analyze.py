@@ -19,6 +19,9 @@ from scapy_layers.analyze import analyze_file, format_text
 from tests.pcaps import PCAPS
 
 PASSWORD = b"ipmifast-admin"
+# frames written to files here always carry explicit MAC addresses: without them Scapy resolves the destination
+# (ARP or neighbour solicitation on the interface of the route), which would send traffic off this machine
+MAC_A, MAC_B = "02:00:00:00:00:01", "02:00:00:00:00:02"
 
 #: what the capturing client sent inside the session (README of tests/data/pcaps; f2 counted from the file)
 CHASSIS_POWER = [
@@ -247,8 +250,10 @@ def _core_session_capture(path: Path, suite: int, kg: bytes | None) -> None:
     packets: list[Ether] = []
 
     def put(to_bmc: bool, data: bytes) -> None:
-        src, dst = ("10.9.0.1", "10.9.0.2") if to_bmc else ("10.9.0.2", "10.9.0.1")
-        pkt = Ether() / IP(src=src, dst=dst) / UDP(sport=50000 if to_bmc else 623, dport=623 if to_bmc else 50000)
+        src, dst = ("127.9.0.1", "127.9.0.2") if to_bmc else ("127.9.0.2", "127.9.0.1")
+        # explicit MAC addresses: Scapy would otherwise resolve them, sending ARP on the real network
+        pkt = Ether(src=MAC_A, dst=MAC_B) / IP(src=src, dst=dst) / UDP(sport=50000 if to_bmc else 623,
+                                                                       dport=623 if to_bmc else 50000)
         pkt = pkt / Raw(data)
         pkt.time = 1.0 + len(packets) * 0.001
         packets.append(pkt)
@@ -305,3 +310,40 @@ def test_every_cipher_suite_of_the_core_decrypts(tmp_path: Path) -> None:
         assert s["decrypted_packets"] == s["encrypted_packets"] and s["auth_code_failed"] == 0, suite
         assert [r["command"] for r in report["requests"]] == [
             "Set Session Privilege Level", "Get Chassis Status", "Close Session"], suite
+
+
+@pytest.mark.parametrize("encapsulation", ["vlan", "ipv6", "sll", "sll2", "raw", "pcap-ns"])
+def test_other_link_layers_give_the_same_analysis(tmp_path: Path, encapsulation: str) -> None:
+    """The datagrams of a reference capture re-framed: 802.1Q, IPv6, Linux cooked v1 / v2, raw IP, nanoseconds."""
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.inet6 import IPv6
+    from scapy.layers.l2 import CookedLinux, CookedLinuxV2, Dot1Q, Ether
+    from scapy.packet import Raw
+    from scapy.utils import PcapWriter
+
+    from tests.pcaps import read_udp
+
+    v6 = {"127.0.0.1": "2001:db8::1", "127.0.10.1": "2001:db8::a01"}  # never sent: written to a file
+    frames = []
+    for d in read_udp("a-lanplus-c3-chassis-power.pcap"):
+        udp = UDP(sport=d.src[1], dport=d.dst[1]) / Raw(d.payload)
+        ip = IPv6(src=v6[d.src[0]], dst=v6[d.dst[0]]) if encapsulation == "ipv6" else IP(src=d.src[0], dst=d.dst[0])
+        frames.append({
+            "vlan": Ether(src=MAC_A, dst=MAC_B) / Dot1Q(vlan=7) / ip / udp,
+            "ipv6": Ether(src=MAC_A, dst=MAC_B) / ip / udp,
+            "sll": CookedLinux(proto=0x0800) / ip / udp,
+            "sll2": CookedLinuxV2(proto=0x0800) / ip / udp,
+            "raw": ip / udp,
+            "pcap-ns": Ether(src=MAC_A, dst=MAC_B) / ip / udp,
+        }[encapsulation])
+    path = tmp_path / f"{encapsulation}.pcap"
+    linktype = {"sll": 113, "sll2": 276, "raw": 101}.get(encapsulation)
+    with PcapWriter(str(path), linktype=linktype, nano=encapsulation == "pcap-ns") as writer:
+        for number, pkt in enumerate(frames):
+            pkt.time = 1000 + number / 1000
+            writer.write(pkt)
+    report = analyze_file(path, [PASSWORD]).report()
+    assert report["bad_packets"] == 0 and report["rmcp_datagrams"] == 24
+    [session] = report["sessions"]
+    assert session["decrypted_packets"] == 16 and session["outcome"] == "established, closed"
+    assert session_commands(report) == CHASSIS_POWER

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from scapy.layers.inet import IP, UDP
 from scapy.layers.l2 import ARP, Ether
 from scapy.packet import Raw
@@ -14,6 +15,7 @@ from ipmifast.proto import frame
 from scapy_layers.analyze import analyze_file, format_text
 from scapy_layers.arp import GarpTable, classify_arp, garp_table, mac_vendor
 
+# frames are written to files only, always with explicit MAC addresses (else Scapy would resolve them on the network)
 BMC_MAC = "00:25:90:12:34:56"  # a Super Micro Computer OUI in Wireshark's manuf
 OTHER_MAC = "02:00:00:00:00:01"  # locally administered: no vendor
 
@@ -42,9 +44,10 @@ def test_garp_table_intervals_and_bmc_marking() -> None:
     packets = [_garp(BMC_MAC, "10.1.0.17", 100.0 + 2 * i) for i in range(4)]
     packets += [_garp(OTHER_MAC, "10.1.0.18", 100.5 + 5 * i, op=2) for i in range(3)]
     packets += [_garp(OTHER_MAC, "10.1.0.19", 101.0)]
-    probe = Ether(src=OTHER_MAC) / ARP(op=1, hwsrc=OTHER_MAC, psrc="0.0.0.0", pdst="10.1.0.20")
+    probe = Ether(src=OTHER_MAC, dst="ff:ff:ff:ff:ff:ff") / ARP(op=1, hwsrc=OTHER_MAC, psrc="0.0.0.0", pdst="10.1.0.20")
     probe.time = 102.0
-    ordinary = Ether(src=OTHER_MAC) / ARP(op=1, hwsrc=OTHER_MAC, psrc="10.1.0.18", pdst="10.1.0.1")
+    ordinary = Ether(src=OTHER_MAC, dst="ff:ff:ff:ff:ff:ff") / ARP(op=1, hwsrc=OTHER_MAC, psrc="10.1.0.18",
+                                                             pdst="10.1.0.1")
     ordinary.time = 103.0
     table = garp_table([*packets, probe, ordinary], rmcp_ips=["10.1.0.18"])
     rows = {row["ip"]: row for row in table.as_list()}
@@ -60,8 +63,10 @@ def test_garp_table_intervals_and_bmc_marking() -> None:
 
 def test_analyzer_marks_a_garp_sender_that_speaks_rmcp(tmp_path: Path) -> None:
     path = tmp_path / "garp-rmcp.pcap"
-    ping = Ether() / IP(src="10.1.0.1", dst="10.1.0.18") / UDP(sport=40000, dport=623) / Raw(frame.encode_asf_ping(1))
-    pong = Ether() / IP(src="10.1.0.18", dst="10.1.0.1") / UDP(sport=623, dport=40000) / Raw(frame.encode_asf_pong(1))
+    ping = (Ether(src=OTHER_MAC, dst=BMC_MAC) / IP(src="10.1.0.1", dst="10.1.0.18") / UDP(sport=40000, dport=623)
+            / Raw(frame.encode_asf_ping(1)))
+    pong = (Ether(src=BMC_MAC, dst=OTHER_MAC) / IP(src="10.1.0.18", dst="10.1.0.1") / UDP(sport=623, dport=40000)
+            / Raw(frame.encode_asf_pong(1)))
     wrpcap(str(path), [_garp(OTHER_MAC, "10.1.0.18", 1.0), ping, pong, _garp(OTHER_MAC, "10.1.0.18", 3.0)])
     report = analyze_file(path).report()
     [row] = report["garp"]
@@ -83,7 +88,8 @@ def test_retransmits_duplicates_and_unanswered(tmp_path: Path) -> None:
     for t, to_bmc, payload in ((0.0, True, rq), (1.0, True, rq), (2.0, True, rq), (2.001, False, rs),
                                (2.002, False, rs), (3.0, True, lost), (4.0, False, stray)):
         src, dst = ("10.1.0.1", "10.1.0.18") if to_bmc else ("10.1.0.18", "10.1.0.1")
-        pkt = Ether() / IP(src=src, dst=dst) / UDP(sport=40000 if to_bmc else 623, dport=623 if to_bmc else 40000)
+        pkt = Ether(src=OTHER_MAC, dst=BMC_MAC) / IP(src=src, dst=dst) / UDP(sport=40000 if to_bmc else 623,
+                                                                             dport=623 if to_bmc else 40000)
         pkt = pkt / Raw(payload)
         pkt.time = t
         packets.append(pkt)
@@ -104,3 +110,13 @@ def test_garp_table_add_returns_the_kind() -> None:
     assert table.add(1, 0.0, 1, BMC_MAC, "10.0.0.1", "10.0.0.1") == "announcement"
     assert table.add(2, 0.0, 1, BMC_MAC, "10.0.0.1", "10.0.0.2") is None
     assert len(table.senders) == 1
+
+
+def test_scapy_cannot_resolve_or_send_from_these_tests() -> None:
+    """conftest.py's guard: an Ether() without a destination fails instead of asking the network."""
+    from scapy.layers.inet6 import IPv6
+
+    with pytest.raises(AssertionError, match="resolve or send"):
+        bytes(Ether() / IP(dst="10.77.1.1"))
+    with pytest.raises(AssertionError, match="resolve or send"):
+        bytes(Ether() / IPv6(dst="2001:db8::9"))
