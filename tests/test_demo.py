@@ -36,3 +36,5 @@ def test_main_job_fleet_against_the_embedded_simulator() -> None:
     assert out.returncode == 0, out.stderr
     assert "  on: 300 BMCs" in out.stdout
     assert re.search(r"^300 sessions \(open \+ Get Chassis Status \+ close\) in [\d.]+ s", out.stdout, re.M)
+    assert "  IPMI 1.5/2.0, auth md5: 300 BMCs" in out.stdout  # the default profile, every host answered
+    assert re.search(r"^300 hosts discovered in [\d.]+ s", out.stdout, re.M)

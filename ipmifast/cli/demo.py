@@ -65,10 +65,12 @@ def _in_memory(suite: int) -> tuple[int, float]:
     return handshake, per_round_trip
 
 
-async def _fleet(count: int, base: str, port: int, concurrency: int, suite: int) -> tuple[dict[str, int], float]:
+async def _fleet(count: int, base: str, port: int, concurrency: int,
+                 suite: int) -> tuple[dict[str, int], float, dict[str, int], float]:
     import asyncio
 
     import ipmifast
+    from ipmifast.engine.discover import discover
     from ipmifast.engine.fleet import run_fleet
     from ipmifast.sim.fleet import Fleet
 
@@ -84,7 +86,16 @@ async def _fleet(count: int, base: str, port: int, concurrency: int, suite: int)
         async for result in run_fleet(fleet.addresses, power_status, concurrency=concurrency):
             key = result.value if result.ok and result.value else f"error: {result.kind}"
             summary[key] = summary.get(key, 0) + 1
-        return summary, loop.time() - start
+        elapsed = loop.time() - start
+        start = loop.time()
+        found: dict[str, int] = {}
+        async for host in discover(fleet.addresses):
+            report = host.report()
+            versions, auth = report.get("ipmi"), report.get("auth_types")
+            key = f"IPMI {'/'.join(versions)}, auth {','.join(auth)}" if isinstance(versions, list) and isinstance(
+                auth, list) else f"error: {report.get('error')}"
+            found[key] = found.get(key, 0) + 1
+        return summary, elapsed, found, loop.time() - start
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -95,14 +106,20 @@ def demo(args: argparse.Namespace) -> int:
         from ipmifast.engine.loop import run
 
         print(f"embedded simulator: {args.count} virtual BMCs on {args.base}+ port {args.sim_port}, user admin, "
-              f"cipher suite {args.cipher_suite}; running 'power status' over all of them")
-        summary, elapsed = run(_fleet(args.count, args.base, args.sim_port, args.concurrency, args.cipher_suite))
+              f"cipher suite {args.cipher_suite}; running 'power status' and 'discover' over all of them")
+        summary, elapsed, found, scan = run(
+            _fleet(args.count, args.base, args.sim_port, args.concurrency, args.cipher_suite))
         for key, n in sorted(summary.items()):
             print(f"  {key}: {n} BMCs")
         sessions = sum(summary.values())
         print(f"{sessions} sessions (open + Get Chassis Status + close) in {elapsed:.2f} s: "
               f"{sessions / elapsed:.0f} sessions/s, concurrency {args.concurrency}")
-        return 0 if set(summary) <= {"on", "off"} else 1
+        print("discover (Presence Ping + Get Channel Authentication Capabilities, no session):")
+        for key, n in sorted(found.items()):
+            print(f"  {key}: {n} BMCs")
+        hosts = sum(found.values())
+        print(f"{hosts} hosts discovered in {scan:.2f} s: {hosts / scan:.0f} hosts/s")
+        return 0 if set(summary) <= {"on", "off"} and not any(k.startswith("error") for k in found) else 1
     print("in-memory RMCP+ sessions, remote console core <-> BMC core (no BMC given with -H)")
     print(f"{'suite':>5}  {'auth':<18} {'integrity':<16} {'confidentiality':<16} {'handshake':>9}  Get Device ID")
     for suite_id, suite in sorted(CIPHER_SUITES.items()):
