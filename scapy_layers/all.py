@@ -2,59 +2,13 @@
 
 from __future__ import annotations
 
-from scapy_layers.asf import ASF, ASFPresencePong
-from scapy_layers.cmds import (
-    ActivateSessionRq,
-    ActivateSessionRs,
-    CloseSessionRq,
-    GetChannelAuthCapabilitiesRq,
-    GetChannelAuthCapabilitiesRs,
-    GetSessionChallengeRq,
-    GetSessionChallengeRs,
-    SetSessionPrivilegeLevelRq,
-    SetSessionPrivilegeLevelRs,
-)
-from scapy_layers.ipmi import (
-    IntegrityTrailer,
-    IPMIEncryptedPayload,
-    IPMIRequest,
-    IPMIResponse,
-    IPMISession15,
-    RMCPPlusSession,
-)
-from scapy_layers.names import command_name, netfn_name
-from scapy_layers.rakp import RAKP1, RAKP2, RAKP3, RAKP4, OpenSessionRequest, OpenSessionResponse
-from scapy_layers.rmcp import RMCP, RSP, bind_port
-from scapy_layers.sol import SOL
+from scapy_layers import asf, cmds, ipmi, names, rakp, rmcp, sol
+from scapy_layers.asf import *  # noqa: F403
+from scapy_layers.cmds import *  # noqa: F403
+from scapy_layers.ipmi import *  # noqa: F403
+from scapy_layers.names import *  # noqa: F403
+from scapy_layers.rakp import *  # noqa: F403
+from scapy_layers.rmcp import *  # noqa: F403
+from scapy_layers.sol import *  # noqa: F403
 
-__all__ = [
-    "ActivateSessionRq",
-    "ActivateSessionRs",
-    "CloseSessionRq",
-    "GetChannelAuthCapabilitiesRq",
-    "GetChannelAuthCapabilitiesRs",
-    "GetSessionChallengeRq",
-    "GetSessionChallengeRs",
-    "SetSessionPrivilegeLevelRq",
-    "SetSessionPrivilegeLevelRs",
-    "ASF",
-    "RAKP1",
-    "RAKP2",
-    "RAKP3",
-    "RAKP4",
-    "RMCP",
-    "RSP",
-    "SOL",
-    "ASFPresencePong",
-    "IPMIEncryptedPayload",
-    "IPMIRequest",
-    "IPMIResponse",
-    "IPMISession15",
-    "IntegrityTrailer",
-    "OpenSessionRequest",
-    "OpenSessionResponse",
-    "RMCPPlusSession",
-    "bind_port",
-    "command_name",
-    "netfn_name",
-]
+__all__ = [*asf.__all__, *cmds.__all__, *ipmi.__all__, *names.__all__, *rakp.__all__, *rmcp.__all__, *sol.__all__]
