@@ -61,7 +61,8 @@ __all__ = ["Analysis", "analyze_file", "format_text"]
 
 RETRANSMIT_WINDOW = 10.0
 _DIGITS = re.compile(r"(?<![.v\w])(0x)?[0-9a-f]*[0-9][0-9a-f]*\b")
-#: BMCs, consoles, sessions and requests listed one by one in the text report (the JSON report lists them all)
+#: entries of each list (BMCs, consoles, sessions, requests, hashes, findings, senders) in the text report; the
+#: JSON report lists them all
 TEXT_LIMIT = 200
 
 _ETH_IPV4, _ETH_ARP, _ETH_IPV6, _ETH_VLAN, _ETH_QINQ = 0x0800, 0x0806, 0x86DD, 0x8100, 0x88A8
@@ -1184,23 +1185,26 @@ def format_text(report: dict[str, Any]) -> str:
                 f"median {_ms(c.get('latency_median'))}, max {_ms(c.get('latency_max'))}")
     add("")
     add(f"RAKP hashes ({len(report['hashes'])}):")
-    for h in report["hashes"]:
+    for h in report["hashes"][:TEXT_LIMIT]:
         mode = f"hashcat -m {h['hashcat_mode']}" if h["hashcat_mode"] else "no hashcat mode (not HMAC-SHA1)"
         add(f"  session #{h['session']} {h['bmc']} user {h['user']!r} [{mode}]")
         add(f"  {h['hash']}")
+    _more(add, len(report["hashes"]))
     add("")
     add(f"findings ({len(report['findings'])}):")
-    for f in report["findings"]:
+    for f in report["findings"][:TEXT_LIMIT]:
         add(f"  [{f['severity']}] {f['bmc']}: {f['text']} (frame {f['frame']})")
+    _more(add, len(report["findings"]))
     add("")
     add(f"gratuitous ARP ({len(report['garp'])} senders):")
-    for g in report["garp"]:
+    for g in report["garp"][:TEXT_LIMIT]:
         gaps = "" if g["interval_mean"] is None else (
             f", interval mean {g['interval_mean']:.3f} s (min {g['interval_min']:.3f}, max {g['interval_max']:.3f})")
         kinds = ", ".join(f"{k} {v}" for k, v in g["kinds"].items())
         bmc = f", BMC: {g['bmc_reason']}" if g["bmc"] else ""
         vendor = f" ({g['vendor']})" if g["vendor"] else ""
         add(f"  {g['ip']} {g['mac']}{vendor}: {g['count']} ({kinds}){gaps}{bmc}")
+    _more(add, len(report["garp"]))
     return "\n".join(out) + "\n"
 
 
