@@ -284,13 +284,15 @@ class _Names:
 
 @dataclass
 class Finding:
+    """One weakness, with every BMC it was seen on and the first frame that shows it."""
+
     severity: str
-    bmc: str
     text: str
     frame: int
+    bmcs: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "bmc": self.bmc, "text": self.text, "frame": self.frame}
+        return {"severity": self.severity, "text": self.text, "frame": self.frame, "bmcs": self.bmcs}
 
 
 class Analysis:
@@ -324,8 +326,8 @@ class Analysis:
         self._latest: dict[tuple[tuple[bytes, int], tuple[bytes, int]], Session] = {}
         self.bmcs: dict[bytes, dict[str, Any]] = {}
         self.consoles: dict[bytes, dict[str, Any]] = {}
-        self.findings: list[Finding] = []
-        self._finding_keys: set[tuple[str, bytes, str]] = set()
+        self._findings: dict[tuple[str, str], Finding] = {}
+        self._finding_bmcs: dict[tuple[str, str], set[bytes]] = {}
         self.garp = GarpTable()
         self.unmatched_responses = 0
         #: every request, in capture order
@@ -578,10 +580,12 @@ class Analysis:
         return s
 
     def _finding(self, severity: str, bmc: tuple[bytes, int], kind: str, text: str, number: int) -> None:
-        key = (kind, bmc[0], text)
-        if key not in self._finding_keys:
-            self._finding_keys.add(key)
-            self.findings.append(Finding(severity, self.names.ip(bmc[0]), text, number))
+        finding = self._findings.get((kind, text))
+        if finding is None:
+            finding = self._findings[(kind, text)] = Finding(severity, text, number)
+        if bmc[0] not in self._finding_bmcs.setdefault((kind, text), set()):
+            self._finding_bmcs[(kind, text)].add(bmc[0])
+            finding.bmcs.append(self.names.ip(bmc[0]))
 
     # -------------------------------------------------------------------------------------------- IPMI v1.5
 
@@ -1087,7 +1091,7 @@ class Analysis:
             "duplicates": self.duplicates,
             "unmatched_responses": self.unmatched_responses,
             "hashes": hashes,
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [f.as_dict() for f in self._findings.values()],
             "garp": self.garp.as_list(),
         }
 
@@ -1193,7 +1197,8 @@ def format_text(report: dict[str, Any]) -> str:
     add("")
     add(f"findings ({len(report['findings'])}):")
     for f in report["findings"][:TEXT_LIMIT]:
-        add(f"  [{f['severity']}] {f['bmc']}: {f['text']} (frame {f['frame']})")
+        bmcs = ", ".join(f["bmcs"][:5]) + (f" and {len(f['bmcs']) - 5} more" if len(f["bmcs"]) > 5 else "")
+        add(f"  [{f['severity']}] {f['text']} (BMC {bmcs}; frame {f['frame']})")
     _more(add, len(report["findings"]))
     add("")
     add(f"gratuitous ARP ({len(report['garp'])} senders):")

@@ -62,7 +62,7 @@ class Tcpdump:
         assert "listening on" in line, line
 
     def stop(self) -> None:
-        time.sleep(0.2)
+        time.sleep(0.5)  # the last datagrams reach the capture buffer
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(10)
 
