@@ -36,10 +36,18 @@ from ipmifast.records.fru import (
     BoardInfo,
     ChassisInfo,
     ChassisType,
+    DcLoad,
+    DcOutput,
     FruField,
     FruInventory,
+    MultiRecord,
+    MultiRecordType,
+    PowerSupplyInformation,
     ProductInfo,
+    encode_dc_load,
+    encode_dc_output,
     encode_fru,
+    encode_power_supply_information,
 )
 from ipmifast.records.sdr import (
     RECORD_ID_LAST,
@@ -228,8 +236,25 @@ FRU_IMAGE = encode_fru(
                             product_name=FruField.of("Virtual Server"), part_number=FruField.of("VS-0001"),
                             product_version=FruField.of("1.0"), serial_number=FruField.of("PS0000000"),
                             asset_tag=FruField.of(""), fru_file_id=FruField.of("")),
+        # the power supply of PSU1 (sensors 30h/31h) and its 12 V rail, as a MultiRecord area (§16, §18.1-18.3)
+        multirecords=(
+            MultiRecord(type_id=MultiRecordType.POWER_SUPPLY_INFORMATION, data=encode_power_supply_information(
+                PowerSupplyInformation(
+                    overall_capacity=800, peak_va=900, inrush_current=40, inrush_interval=5,
+                    low_input_voltage_1=9000, high_input_voltage_1=14000, low_input_voltage_2=18000,
+                    high_input_voltage_2=26400, low_input_frequency=47, high_input_frequency=63,
+                    ac_dropout_tolerance=20, flags=0x0E, peak_wattage=900, hold_up_time=2, combined_voltage_1=0,
+                    combined_voltage_2=2, total_combined_wattage=400, tachometer_lower_threshold=0))),
+            MultiRecord(type_id=MultiRecordType.DC_OUTPUT, data=encode_dc_output(DcOutput(
+                standby=False, output_number=1, nominal_voltage=1200, max_negative_deviation=-60,
+                max_positive_deviation=60, ripple_and_noise=120, min_current=100, max_current=50000))),
+            MultiRecord(type_id=MultiRecordType.DC_LOAD, data=encode_dc_load(DcLoad(
+                output_number=1, nominal_voltage=1200, min_voltage=1140, max_voltage=1260, ripple_and_noise=120,
+                min_current=0, max_current=45000))),
+            MultiRecord(type_id=0xC0, data=bytes.fromhex("d97e00") + b"ipmifast"),  # OEM: IANA 32473 (example)
+        ),
     ),
-    size=256,
+    size=512,
 )
 
 # ------------------------------------------------------------------------------------------------ the model

@@ -335,6 +335,10 @@ def test_freeipmi_ipmi_fru(fleet: Fleet, tmp_path: Path) -> None:
     assert f"FRU Board Product Name: {inventory.board.product_name.text}" in out
     assert f"FRU Product Serial Number: {inventory.product.serial_number.text}" in out
     assert f"FRU Chassis Part Number: {inventory.chassis.part_number.text}" in out
+    # the MultiRecord area, as FreeIPMI reads it (units of the spec: 10 mV for voltages, mA for currents)
+    assert "  FRU DC Output Nominal Voltage: 12000 mV" in out.splitlines()
+    assert "  FRU DC Load Maximum Current Load: 45000 mA" in out.splitlines()
+    assert "  FRU OEM Manufacturer ID: Example Enterprise Number for Documentation Use (7ED9h)" in out.splitlines()
 
 
 @pytest.mark.interop
@@ -394,3 +398,21 @@ def test_freeipmi_ipmi_sel_prints_the_simulated_log(fleet: Fleet, tmp_path: Path
     texts = [cols[5] for cols in rows]
     assert "Power Off/Power Down" in texts
     assert any(t.startswith("Lower Critical - going low ; Sensor Reading = 0.00 RPM") for t in texts), texts
+
+
+@pytest.mark.interop
+def test_verbose_fru_print_with_multirecords_equals_ipmitool(fleet: Fleet, tmp_path: Path) -> None:
+    """FRU 0 has a MultiRecord area (power supply, DC output, DC load, OEM): ``-v fru print`` prints it, and
+    ipmifast prints what ipmitool prints, line for line."""
+    password = tmp_path / "password"
+    password.write_text("ipmifast\n")
+    password.chmod(0o600)
+    theirs = ipmitool(fleet, READINGS_HOST, "-v", "fru", "print")
+    ours = ipmifast("-v", *LANPLUS, "-H", READINGS_HOST, "-p", str(PORT), "-U", "admin", "-f", str(password),
+                    "fru", "print", env=ENV)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs
+    for line in (" Power Supply Record", "  Capacity                   : 800 W", " DC Output Record",
+                 "  Nominal voltage            : 12.00 V", " DC Load Record",
+                 "  Maximum current load       : 45.000 A"):
+        assert line in theirs.splitlines(), line
