@@ -82,7 +82,7 @@ class CaptureReader:
         endian, resolution = _PCAP_MAGIC[data[:4]]
         (linktype,) = struct.unpack_from(endian + "I", data, _LINKTYPE_AT)
         linktype &= 0xFFFF
-        record = struct.Struct(endian + "IIII")
+        unpack = struct.Struct(endian + "IIII").unpack_from
         offset = _PCAP_HEADER_LEN
         number = 0
         while offset < size:
@@ -90,17 +90,18 @@ class CaptureReader:
             if offset + _PCAP_RECORD_LEN > size:
                 self._stop(number, "the file ends inside a record header")
                 return
-            sec, frac, caplen, _length = record.unpack_from(data, offset)
+            sec, frac, caplen, _length = unpack(data, offset)
             offset += _PCAP_RECORD_LEN
-            if caplen > MAX_FRAME:
-                self._stop(number, f"record captured length {caplen} is more than {MAX_FRAME}")
-                self.bad_records += 1
+            end = offset + caplen
+            if end > size or caplen > MAX_FRAME:
+                if caplen > MAX_FRAME:
+                    self._stop(number, f"record captured length {caplen} is more than {MAX_FRAME}")
+                    self.bad_records += 1
+                else:
+                    self._stop(number, f"the file ends inside a {caplen}-byte record")
                 return
-            if offset + caplen > size:
-                self._stop(number, f"the file ends inside a {caplen}-byte record")
-                return
-            yield number, sec + frac / resolution, linktype, data[offset : offset + caplen]
-            offset += caplen
+            yield number, sec + frac / resolution, linktype, data[offset:end]
+            offset = end
 
     def _pcapng(self) -> Iterator[tuple[int, float, int, bytes]]:
         data = self._map
