@@ -14,12 +14,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from scapy_layers.analyze import analyze_file
 from tests.interop.conftest import SimBmc, require, start_ipmi_sim, stop_ipmi_sim
-from tests.sim.conftest import FleetThread, run_freeipmi, run_ipmitool
+from tests.sim.conftest import FleetThread, on_loop, run_freeipmi, run_ipmitool
 
 from .oracle import compare_capture
 
@@ -44,7 +45,22 @@ CLIENTS: dict[str, tuple[list[str], list[str]]] = {
     "ipmifast-c3": (["ipmifast", "-C", "3", "chassis", "status"],
                     ["Set Session Privilege Level", "Get Chassis Status", "Close Session"]),
 }
-ENCRYPTED = {"ipmitool-c3": 3, "ipmitool-c17": 17, "freeipmi-c3": 3, "ipmifast-c17": 17, "ipmifast-c3": 3}
+ENCRYPTED = {"ipmitool-c3": 3, "ipmitool-c17": 17, "freeipmi-c3": 3, "ipmifast-c17": 17, "ipmifast-c3": 3,
+             "ipmitool-c17-sol": 17}
+PTY_RUN = Path(__file__).resolve().parent.parent / "data" / "testbed" / "pty-run.py"
+# ipmitool's SOL console typed at through a pseudo-terminal (tests/sim/test_real_clients.py does the same)
+SOL_STEPS = ["wait:1.5", "send:\\r", "wait:0.5", "send:root\\r", "wait:0.5", "send:\\r~.", "wait:1"]
+CLIENTS["ipmitool-c17-sol"] = (["ipmitool", "-I", "lanplus", "-C", "17", "sol", "activate"],
+                               ["Set Session Privilege Level", "Activate Payload", "Close Session"])
+
+
+def power_on(fleet: Any) -> None:
+    def set_on() -> None:
+        bmc = fleet.bmc(HOST)
+        bmc.state.chassis.pending = None
+        bmc.power(True, bmc.clock(), "power-on")
+
+    on_loop(fleet, set_on)
 
 
 class Tcpdump:
@@ -69,6 +85,11 @@ class Tcpdump:
 
 def _run(name: str, fleet: object) -> subprocess.CompletedProcess[str]:
     argv = CLIENTS[name][0]
+    if name.endswith("-sol"):
+        command = [require("ipmitool"), "-H", HOST, "-p", str(PORT), "-U", "admin", "-P", PASSWORD.decode(),
+                   *argv[1:]]
+        return subprocess.run([sys.executable, str(PTY_RUN), *SOL_STEPS, "--", *command], capture_output=True,
+                              text=True, timeout=60)
     if argv[0] == "ipmitool":
         return run_ipmitool(fleet, HOST, *argv[1:], port=PORT)  # type: ignore[arg-type]
     if argv[0] == "ipmi-chassis":
@@ -84,6 +105,7 @@ def captures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pat
     out: dict[str, Path] = {}
     folder = tmp_path_factory.mktemp("live")
     with FleetThread(count=2, base=BASE, port=PORT) as fleet:
+        power_on(fleet)  # the SOL console answers when the host is on
         for name in CLIENTS:
             path = folder / f"{name}.pcap"
             dump = Tcpdump(path, PORT)
@@ -187,3 +209,12 @@ def test_ipmi_sim_capture_decrypts(sim_captures: tuple[dict[str, Path], int], na
     assert "Get Chassis Status" in sent and sent[-1] == "Close Session", sent
     wrong = analyze_file(paths[name], [b"wrong"], ports=[port]).report(name)
     assert [s["password"] for s in wrong["sessions"] if s["established"]] == ["does not match"]
+
+
+def test_sol_console_decrypts(captures: dict[str, Path]) -> None:
+    """Cipher suite 17 SOL: what was typed and what the simulated host answered, decrypted from the capture."""
+    report = analyze_file(captures["ipmitool-c17-sol"], [PASSWORD], ports=[PORT]).report()
+    [session] = [s for s in report["sessions"] if s["established"]]
+    assert session["sol_packets"] > 0 and "root" in session["sol_to_bmc"]
+    assert "login: root" in session["sol_from_bmc"] and "Password:" in session["sol_from_bmc"]
+    assert not any("Serial over LAN in clear text" in f["text"] for f in report["findings"])
