@@ -62,11 +62,17 @@ def _kg(text: str | None) -> bytes | None:
     return text.encode()
 
 
-def _layers(path: str, ports: list[int], plaintext: dict[int, tuple[int, bytes]], out: Any) -> None:
-    from scapy.config import conf
-    from scapy.utils import PcapReader
+_EXTRA_HINT = "pip install 'ipmifast[scapy_layers]' (scripts/setup.sh installs it)"
 
-    from scapy_layers.all import SOL, IPMIRequest, bind_port
+
+def _layers(path: str, ports: list[int], plaintext: dict[int, tuple[int, bytes]], out: Any) -> None:
+    try:
+        from scapy.config import conf
+        from scapy.utils import PcapReader
+
+        from scapy_layers.all import SOL, IPMIRequest, bind_port
+    except ImportError as exc:
+        raise UsageError(f"--layers needs Scapy ({exc}): {_EXTRA_HINT}") from None
 
     for port in ports:
         bind_port(port)
@@ -114,6 +120,8 @@ def main(argv: list[str]) -> int:
 
         try:
             plot_timeline(report, args.plot)
+        except ImportError as exc:
+            raise UsageError(f"--plot needs matplotlib ({exc}): {_EXTRA_HINT}") from None
         except OSError as exc:
             raise UsageError(f"{args.plot}: {exc.strerror or exc}") from None
     return 0

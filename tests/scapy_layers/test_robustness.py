@@ -148,3 +148,17 @@ def test_mutated_real_capture_never_crashes(tmp_path: Path, capfd: pytest.Captur
         path.write_bytes(bytes(mutated))
         assert main(["pcap", str(path), "--password", "ipmifast-admin"]) == 0
     capfd.readouterr()
+
+
+def test_plot_and_layers_failures_are_one_line(tmp_path: Path) -> None:
+    code, _out, err = run_cli(str(A), "--plot", str(tmp_path / "missing" / "x.png"))
+    assert code == 64 and err == f"ipmifast: {tmp_path / 'missing' / 'x.png'}: No such file or directory\n"
+    # without matplotlib or Scapy installed (hidden from the import system here)
+    for option, module in (("--plot", "matplotlib"), ("--layers", "scapy")):
+        script = (f"import sys; sys.modules[{module!r}] = None; from ipmifast.cli.main import main; "
+                  f"sys.exit(main(['pcap', sys.argv[1], {option!r}] + ([sys.argv[2]] if {option!r} == '--plot' "
+                  "else [])))")
+        out = subprocess.run([sys.executable, "-c", script, str(A), str(tmp_path / "x.png")], capture_output=True,
+                             text=True, timeout=60)
+        assert out.returncode == 64, out.stderr
+        assert out.stderr.startswith(f"ipmifast: {option} needs ") and "pip install" in out.stderr, out.stderr
