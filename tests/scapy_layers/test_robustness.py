@@ -162,3 +162,12 @@ def test_plot_and_layers_failures_are_one_line(tmp_path: Path) -> None:
                              text=True, timeout=60)
         assert out.returncode == 64, out.stderr
         assert out.stderr.startswith(f"ipmifast: {option} needs ") and "pip install" in out.stderr, out.stderr
+
+
+def test_secure_asf_is_counted_not_decrypted(tmp_path: Path) -> None:
+    path = tmp_path / "rsp.pcap"
+    path.write_bytes(pcap(udp_frame(bytes(range(32)), dport=664), udp_frame(bytes(range(32)), sport=664,
+                                                                            dport=40000)))
+    report = analyze_file(path).report()
+    assert report["secure_asf_datagrams"] == 2 and report["bad_packets"] == 0
+    assert "secure ASF (UDP 664): 2 datagrams, not decrypted" in format_text(report)
