@@ -99,9 +99,13 @@ _RMCP_CLASS_MASK = 0x1F
 _V20_SID_END = 10  # RMCP header, auth type, payload type, session ID (Table 13-8)
 _NOT_IPMI_OR_SOL = PAYLOAD_TYPE_MASK & ~PayloadType.SOL  # payload types 00h and 01h have no other bit set
 _HASHCAT_SHA1 = 7300
-_GET_SESSION_CHALLENGE_RQ_LEN = 17
+# Get Session Challenge (Table 22-16): request auth type + 16-byte user name, response temporary session ID +
+# 16-byte challenge; Activate Session response (Table 22-17): auth type, session ID, inbound sequence, privilege
+_CHALLENGE_RQ_LEN = 17
+_CHALLENGE_RS_LEN = 20
 _ACTIVATE_SESSION_RS_LEN = 10
-_GET_SESSION_CHALLENGE_RS_LEN = 20
+_ACTIVATE_RS_SESSION_ID = slice(1, 5)
+_ACTIVATE_RS_PRIVILEGE_AT = 9
 _ARP_LEN = 28
 
 _AUTH_TYPE_NAMES: dict[int, str] = {
@@ -624,13 +628,13 @@ class Analysis:
         else:
             rq = frame.decode_ipmi_request(msg)
             self._request(s, number, t, rq.netfn, rq.cmd, rq.rq_seq, rq.data, False)
-            if rq.netfn == NetFn.APP and rq.cmd == AppCmd.GET_SESSION_CHALLENGE and len(rq.data) >= 17:
+            if rq.netfn == NetFn.APP and rq.cmd == AppCmd.GET_SESSION_CHALLENGE and len(rq.data) >= _CHALLENGE_RQ_LEN:
                 c = self._challenge.get((console, bmc))
                 if c is None or c.sid_c is not None:
                     c = self._new_session("ipmi1.5", console, bmc, number, t)
                     self._challenge[(console, bmc)] = c
                 c.auth_type = rq.data[0] & 0x0F
-                c.username = rq.data[1:_GET_SESSION_CHALLENGE_RQ_LEN].rstrip(b"\x00")
+                c.username = rq.data[1:_CHALLENGE_RQ_LEN].rstrip(b"\x00")
                 c.stage = "Get Session Challenge sent"
                 c.outcome = "no answer to Get Session Challenge"
             elif rq.netfn == NetFn.APP and rq.cmd == AppCmd.ACTIVATE_SESSION and len(rq.data) >= 2:
@@ -669,7 +673,7 @@ class Analysis:
                         cmd: int, data: bytes) -> None:
         if cmd == AppCmd.GET_CHANNEL_AUTH_CAPABILITIES:
             self._auth_capabilities(number, t, bmc, data)
-        elif cmd == AppCmd.GET_SESSION_CHALLENGE and len(data) >= _GET_SESSION_CHALLENGE_RS_LEN:
+        elif cmd == AppCmd.GET_SESSION_CHALLENGE and len(data) >= _CHALLENGE_RS_LEN:
             c = self._challenge.get((console, bmc))
             if c is not None:
                 c.sid_c = int.from_bytes(data[:4], "little")
@@ -681,8 +685,8 @@ class Analysis:
             if c is None:
                 return
             c.auth_type = data[0] & 0x0F
-            c.sid_c = int.from_bytes(data[1:5], "little")
-            c.privilege = data[9] & 0x0F
+            c.sid_c = int.from_bytes(data[_ACTIVATE_RS_SESSION_ID], "little")
+            c.privilege = data[_ACTIVATE_RS_PRIVILEGE_AT] & 0x0F
             c.established = True
             c.outcome = "established"
             self._v15_sessions[(console, bmc, c.sid_c)] = c
