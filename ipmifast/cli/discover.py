@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import re
 import socket
 import sys
 import time
@@ -51,6 +52,9 @@ def _numeric(targets: Iterable[tuple[str, int]]) -> Iterator[tuple[str, int] | t
             continue
         except ValueError:
             pass
+        if re.fullmatch(r"[\d.]+", host):  # 10.1.0.256: a range past 255, not a name to look up
+            yield host, port, "not an IPv4 address"
+            continue
         try:
             address = socket.getaddrinfo(host, port, socket.AF_INET, socket.SOCK_DGRAM)[0][4][0]
         except (socket.gaierror, UnicodeError, IndexError):
@@ -66,7 +70,7 @@ async def _scan(args: argparse.Namespace, targets: list[tuple[str, int] | tuple[
     names: dict[tuple[str, int], list[str]] = {}
     probe: list[tuple[str, int]] = []
     for t in targets:
-        if len(t) == 3 and t[2] == "host name does not resolve":
+        if len(t) == 3 and t[2] in ("host name does not resolve", "not an IPv4 address"):
             yield {"host": t[0], "port": t[1], "error": t[2]}
             continue
         key = (t[0], t[1])

@@ -25,6 +25,15 @@ def ipmifast(
     )
 
 
+def ipmifast_offline(*args: str) -> subprocess.CompletedProcess[str]:
+    """``ipmifast`` in a network namespace of its own with no interface up (``unshare -n``): a host name to resolve
+    fails there without a DNS query leaving the machine (tests send nothing beyond 127.0.0.0/8)."""
+    if not EXECUTABLE.exists():
+        pytest.fail(f"{EXECUTABLE} is not installed: run scripts/setup.sh (pip install -e .)", pytrace=False)
+    return subprocess.run([require("unshare"), "-n", str(EXECUTABLE), *args], capture_output=True, text=True,
+                          timeout=120)
+
+
 def start_console_bmc(state: Path, slot: int) -> SimBmc:
     """ipmi_sim without SOL and with its emulator console on the next port (start-bmc.sh ``--console``)."""
     require("ipmi_sim")

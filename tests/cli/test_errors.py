@@ -9,7 +9,7 @@ import pytest
 
 from tests.interop.conftest import SimBmc
 
-from .conftest import ipmi_sim_fixture, ipmifast
+from .conftest import ipmi_sim_fixture, ipmifast, ipmifast_offline
 
 bmc = ipmi_sim_fixture(12)
 
@@ -45,7 +45,7 @@ def test_bad_cipher_suite(bmc: SimBmc) -> None:
 
 
 def test_bad_host_name() -> None:
-    one_line(ipmifast("-H", "no-such-bmc.invalid", "-U", "a", "-P", "b", "power", "status"), 68,
+    one_line(ipmifast_offline("-H", "no-such-bmc.invalid", "-U", "a", "-P", "b", "power", "status"), 68,
              "ipmifast: no-such-bmc.invalid: cannot resolve host name")
 
 
