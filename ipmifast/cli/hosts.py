@@ -161,3 +161,50 @@ def _unique(specs: list[str], default_port: int, excluded: set[Target], excluded
                 continue
             seen.add(target)
             yield target
+
+
+_TRAILING_NUMBER = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)(?P<suffix>\D*)$")
+
+
+def compress(names: Iterable[str]) -> str:
+    """The inverse of ``expand`` for display: ``h1 h2 h3 h7 x`` -> ``h[1-3,7],x`` (the last number of each name is
+    ranged; zero padding kept apart), in first-seen order of the groups."""
+    groups: dict[tuple[str, str, int], list[int]] = {}
+    plain: list[str] = []
+    order: list[tuple[str, str, int] | str] = []
+    for name in names:
+        m = _TRAILING_NUMBER.match(name)
+        if m is None:
+            if name not in plain:
+                plain.append(name)
+                order.append(name)
+            continue
+        digits = m.group("number")
+        width = len(digits) if digits.startswith("0") and len(digits) > 1 else 0
+        key = (m.group("prefix"), m.group("suffix"), width)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(int(digits))
+    parts: list[str] = []
+    for item in order:
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        prefix, suffix, width = item
+        values = sorted(set(groups[item]))
+        if len(values) == 1:
+            parts.append(f"{prefix}{str(values[0]).zfill(width)}{suffix}")
+            continue
+        runs: list[str] = []
+        start = prev = values[0]
+        for v in [*values[1:], None]:
+            if v is not None and v == prev + 1:
+                prev = v
+                continue
+            a, b = str(start).zfill(width), str(prev).zfill(width)
+            runs.append(a if start == prev else f"{a}-{b}")
+            if v is not None:
+                start = prev = v
+        parts.append(f"{prefix}[{','.join(runs)}]{suffix}")
+    return ",".join(parts)

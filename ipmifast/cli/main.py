@@ -59,9 +59,10 @@ verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, s
 
 #: options that take a value
 _VALUE_OPTIONS = {
-    "-I", "-H", "-p", "-U", "-P", "-f", "-C", "-L", "-A", "-k", "-y", "-R", "-N", "-W", "-b", "-t", "--sdr-cache"
+    "-I", "-H", "-p", "-U", "-P", "-f", "-C", "-L", "-A", "-k", "-y", "-R", "-N", "-W", "-b", "-t", "--sdr-cache",
+    "--concurrency", "-x", "--exclude",
 }
-_FLAG_OPTIONS = {"-E", "-a", "-v", "-F", "--json", "--debug", "-h", "--help"}
+_FLAG_OPTIONS = {"-E", "-a", "-v", "-F", "--json", "--debug", "-h", "--help", "--csv", "--yes", "--dry-run"}
 
 
 @dataclass
@@ -88,6 +89,8 @@ class Options:
     target_addr: int | None = None
     target_channel: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: fleet runs (-H naming many hosts): --concurrency, -x/--exclude, --csv, --yes, --dry-run
+    fleet: dict[str, Any] = field(default_factory=dict)
 
 
 def _int(value: str, what: str) -> int:
@@ -136,6 +139,17 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
     if "-h" in flags or "--help" in flags:
         raise _Help()
     opts.json = "--json" in flags
+    if "--concurrency" in raw:
+        opts.fleet["concurrency"] = _int(raw["--concurrency"], "--concurrency")
+        if opts.fleet["concurrency"] < 1:
+            raise UsageError("--concurrency must be at least 1")
+    exclude = raw.get("-x", raw.get("--exclude"))
+    if exclude is not None:
+        opts.fleet["exclude"] = (exclude,)
+    if "--csv" in flags:
+        opts.fleet["format"] = "csv"
+    opts.fleet["yes"] = "--yes" in flags
+    opts.fleet["dry_run"] = "--dry-run" in flags
     opts.debug = "--debug" in flags
     opts.verbose = int("-v" in flags)
     opts.force_file = "-F" in flags
@@ -201,6 +215,14 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
     return opts, rest
 
 
+def is_fleet(spec: str | None) -> bool:
+    """Does ``-H`` name more than one host: a range, list, CIDR block, @file or port range (``cli/hosts``)?"""
+    if spec is None:
+        return False
+    host, _, ports = spec.partition(":") if spec.count(":") == 1 else (spec, "", "")
+    return any(c in host for c in "[,@/") or "-" in ports
+
+
 def _is_number(arg: str) -> bool:
     try:
         int(arg, 0)
@@ -261,9 +283,14 @@ def main(argv: list[str] | None = None) -> int:
         host = opts.host
         for warning in opts.warnings:
             print(warning, file=sys.stderr)
-        from ipmifast.cli.registry import run_verb
+        if is_fleet(opts.host):
+            from ipmifast.cli.fleet import run_fleet_verb
 
-        code = run_verb(opts, rest)
+            code = run_fleet_verb(opts, rest, opts.fleet)
+        else:
+            from ipmifast.cli.registry import run_verb
+
+            code = run_verb(opts, rest)
         if one_shot:
             _end_process(code)
         return code

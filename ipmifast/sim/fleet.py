@@ -196,8 +196,7 @@ class Fleet:
         if key in self._unreachable:
             return None
         index = self._index[key]
-        rng_seed = hashlib.sha256(f"{self.seed}:{index}".encode()).digest()
-        if self.fail_rate and random.Random(rng_seed).random() < self.fail_rate:
+        if self.unreachable(*key):
             self._unreachable.add(key)
             return None  # an unreachable BMC: it never answers
         address, port = key
@@ -220,6 +219,12 @@ class Fleet:
             fn(bmc)
         self._bmcs[key] = bmc
         return bmc
+
+    def unreachable(self, address: str, port: int | None = None) -> bool:
+        """Is the BMC at ``address`` one of the ``fail_rate`` that never answer (chosen by the seed)?"""
+        index = self._index[(address, self.port if port is None else port)]
+        rng_seed = hashlib.sha256(f"{self.seed}:{index}".encode()).digest()
+        return bool(self.fail_rate) and random.Random(rng_seed).random() < self.fail_rate
 
     def state_for(self, index: int) -> BmcState:
         """The initial state of BMC number ``index`` (deterministic for the fleet's profile and seed)."""
