@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ipmifast.cli.credentials import CredentialsFile
 from ipmifast.cli.hosts import compress, count, expand
 from ipmifast.cli.main import Options, jsonable, need_password
 from ipmifast.errors import HostNotFound, IpmiError, UsageError
@@ -102,8 +103,8 @@ class Progress:
             self.out.flush()
 
 
-async def _run(opts: Options, rest: list[str], targets: list[tuple[str, int]], password: bytes,
-               concurrency: int, emit: Any) -> list[Outcome]:
+async def _run(opts: Options, rest: list[str], targets: list[tuple[str, int]], password: bytes | None,
+               concurrency: int, emit: Any, credentials: CredentialsFile | None = None) -> list[Outcome]:
     import ipmifast
     from ipmifast.cli import registry
     from ipmifast.engine.fleet import classify, run_fleet
@@ -113,8 +114,17 @@ async def _run(opts: Options, rest: list[str], targets: list[tuple[str, int]], p
 
     async def one(target: tuple[str, int]) -> Any:
         host, port = target
+        username, secret, suite = opts.username, password, opts.cipher_suite
+        row = credentials.lookup(host) if credentials is not None else None
+        if row is not None:
+            username = row.username if row.username is not None else username
+            secret = row.password if row.password is not None else secret
+            suite = row.cipher_suite if row.cipher_suite is not None else suite
+            port = row.port if row.port is not None and port == opts.port else port
+        if secret is None:
+            raise UsageError(f"{host}: no password: give -f, -E, -a or -P, or a row of --credentials naming it")
         async with ipmifast.connect(
-            host, port=port, username=opts.username, password=password, cipher_suite=opts.cipher_suite,
+            host, port=port, username=username, password=secret, cipher_suite=suite,
             privilege=opts.privilege, kg=opts.kg, interface=opts.interface, auth_type=opts.auth_type,
             quirks=opts.quirks, timeout=opts.timeout, retries=opts.retries, keepalive=None, reconnect=False,
         ) as bmc:
@@ -202,7 +212,12 @@ def run_fleet_verb(opts: Options, rest: list[str], fleet: dict[str, Any], out: T
         return 0
     if destructive(rest) and len(targets) > 1:
         _confirm(rest, targets, bool(fleet.get("yes")), err)
-    password = need_password(opts)
+    credentials = None
+    if fleet.get("credentials"):
+        credentials = CredentialsFile(fleet["credentials"], opts.port, opts.force_file)
+    uncovered = credentials is None or any(getattr(credentials.lookup(h), "password", None) is None
+                                           for h, _ in targets)
+    password = need_password(opts) if uncovered else opts.password
     progress = Progress(len(targets), err)
     fmt = "json" if opts.json else fleet.get("format", "text")
     if fmt == "csv":
@@ -220,7 +235,8 @@ def run_fleet_verb(opts: Options, rest: list[str], fleet: dict[str, Any], out: T
 
     start = time.monotonic()
     try:
-        outcomes = run_loop(_run(opts, rest, targets, password, int(fleet.get("concurrency", 256)), emit))
+        outcomes = run_loop(_run(opts, rest, targets, password, int(fleet.get("concurrency", 256)), emit,
+                                 credentials))
     except IpmiError:
         progress.end()
         raise

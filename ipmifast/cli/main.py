@@ -60,7 +60,7 @@ verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, s
 #: options that take a value
 _VALUE_OPTIONS = {
     "-I", "-H", "-p", "-U", "-P", "-f", "-C", "-L", "-A", "-k", "-y", "-R", "-N", "-W", "-b", "-t", "--sdr-cache",
-    "--concurrency", "-x", "--exclude",
+    "--concurrency", "-x", "--exclude", "--credentials",
 }
 _FLAG_OPTIONS = {"-E", "-a", "-v", "-F", "--json", "--debug", "-h", "--help", "--csv", "--yes", "--dry-run"}
 
@@ -148,6 +148,8 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         opts.fleet["exclude"] = (exclude,)
     if "--csv" in flags:
         opts.fleet["format"] = "csv"
+    if "--credentials" in raw:
+        opts.fleet["credentials"] = raw["--credentials"]
     opts.fleet["yes"] = "--yes" in flags
     opts.fleet["dry_run"] = "--dry-run" in flags
     opts.debug = "--debug" in flags
@@ -283,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         host = opts.host
         for warning in opts.warnings:
             print(warning, file=sys.stderr)
-        if is_fleet(opts.host):
+        if is_fleet(opts.host) or "credentials" in opts.fleet:
             from ipmifast.cli.fleet import run_fleet_verb
 
             code = run_fleet_verb(opts, rest, opts.fleet)

@@ -157,3 +157,40 @@ def test_bad_fleet_input_is_one_line(password: str) -> None:
                           (["-H", "127.0.0.[1-2]", "frobnicate"], "unknown verb")):
         out = ipmifast(*LOGIN, "-f", password, *args, *(["power", "status"] if "frobnicate" not in args else []))
         assert out.returncode == 64 and len(out.stderr.splitlines()) == 1 and message in out.stderr, out.stderr
+
+
+def test_credentials_file_for_mixed_credentials(tmp_path: Path) -> None:
+    """Two groups of BMCs with different users and passwords, a third on the command line's credentials: one run,
+    every host answers; a credentials file others can read is refused."""
+    secret = tmp_path / "rack2.pw"
+    secret.write_text("calvin-2\n")
+    secret.chmod(0o600)
+    creds = tmp_path / "credentials.csv"
+    creds.write_text("# host pattern, user, password, cipher suite, port\n"
+                     "127.128.2.[1-3], ops, s3cret, 3,\n"
+                     f"127.128.3.0/30, root, @{secret}, 17, {PORT + 2}\n")
+    creds.chmod(0o600)
+    cli_pw = tmp_path / "admin.pw"
+    cli_pw.write_text("ipmifast\n")
+    cli_pw.chmod(0o600)
+    # one simulated fleet per port: each group has users of its own (the third group's port comes from its row)
+    with FleetThread(count=3, base="127.128.2.1", port=PORT + 1, users=["ops:s3cret:operator"]), \
+            FleetThread(count=2, base="127.128.3.1", port=PORT + 2, users=["root:calvin-2"]), \
+            FleetThread(count=2, base="127.128.4.1", port=PORT + 3):
+        hosts = f"127.128.2.[1-3]:{PORT + 1},127.128.3.[1-2],127.128.4.[1-2]:{PORT + 3}"
+        out = ipmifast("-I", "lanplus", "-C", "17", "-U", "admin", "-f", str(cli_pw), "-N", "0.3", "-R", "1",
+                       "-p", str(PORT), "--credentials", str(creds), "-L", "operator", "-H", hosts,
+                       "--json", "power", "status")
+        assert out.returncode == 0, out.stdout + out.stderr
+        records = [json.loads(line) for line in out.stdout.splitlines()]
+        assert len(records) == 7 and all(r["ok"] for r in records)
+        # without the file, the first two groups refuse the command line's admin/ipmifast
+        out = ipmifast("-I", "lanplus", "-C", "17", "-U", "admin", "-f", str(cli_pw), "-N", "0.3", "-R", "1",
+                       "-p", str(PORT + 2), "-H", f"127.128.2.[1-3]:{PORT + 1},127.128.3.[1-2]", "--json", "power",
+                       "status")
+        assert out.returncode == 2
+        assert {json.loads(line)["error"]["kind"] for line in out.stdout.splitlines()} == {"auth"}
+    creds.chmod(0o644)
+    out = ipmifast("-U", "admin", "-f", str(cli_pw), "--credentials", str(creds), "-H", "127.128.2.[1-3]",
+                   "power", "status")
+    assert out.returncode == 64 and "can be read by other users" in out.stderr and len(out.stderr.splitlines()) == 1
