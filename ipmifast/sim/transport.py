@@ -35,7 +35,8 @@ class MultiAddressSocket:
         self.receiver = receiver
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # no SO_REUSEADDR: on Linux it lets a second UDP socket bind the same port and take its datagrams, so
+            # a second simulator on a port in use would run silently deaf instead of failing
             sock.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
             enlarge_buffers(sock, SOCKET_BUFFER)
             sock.bind((bind, port))

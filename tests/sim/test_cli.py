@@ -135,3 +135,15 @@ def test_a_port_in_use_is_one_line_and_exit_1() -> None:
     assert proc.stderr is not None
     err = proc.stderr.read()
     assert err.startswith("ipmifast: cannot listen on UDP port 9964") and err.count("\n") == 1
+
+
+def test_a_second_simulator_on_the_same_port_fails_instead_of_sharing_it() -> None:
+    first = start("--base", "127.95.3.1", "--port", "9965")
+    try:
+        assert any("listening on" in line for line in read_banner(first))
+        second = start("--base", "127.95.4.1", "--port", "9965")
+        assert second.wait(20) == 1
+        assert second.stderr is not None and second.stderr.read().startswith("ipmifast: cannot listen on UDP port 9965")
+    finally:
+        first.terminate()
+        first.wait(10)
