@@ -386,16 +386,22 @@ def _decode_product(area: bytes, skip_checks: bool) -> ProductInfo:
 
 
 def _decode_multirecords(image: bytes, offset: int, skip_checks: bool) -> tuple[MultiRecord, ...]:
-    records = []
+    records: list[MultiRecord] = []
     pos = offset
     while True:
-        need(image[pos:], MULTIRECORD_HEADER_LEN, "FRU MultiRecord header")
+        if len(image) - pos < MULTIRECORD_HEADER_LEN:
+            if skip_checks and records:  # a list without its end-of-list record: what was read is kept
+                return tuple(records)
+            raise DecodeError(f"FRU MultiRecord list at {offset}: no end-of-list record before the image ends")
         header = image[pos : pos + MULTIRECORD_HEADER_LEN]
         if sum(header) & 0xFF and not skip_checks:
             raise DecodeError(f"FRU MultiRecord at {pos}: bad header checksum {header[4]:02x}h")
         version = header[1] & 0x0F
-        if version != MULTIRECORD_VERSION and not skip_checks:
-            raise DecodeError(f"FRU MultiRecord at {pos}: record format version {version}, 2 expected")
+        if version != MULTIRECORD_VERSION:
+            if skip_checks and records:  # past the last record (padding): the list ends here
+                return tuple(records)
+            if not skip_checks:
+                raise DecodeError(f"FRU MultiRecord at {pos}: record format version {version}, 2 expected")
         length = header[2]
         data = image[pos + MULTIRECORD_HEADER_LEN : pos + MULTIRECORD_HEADER_LEN + length]
         if len(data) != length:

@@ -326,3 +326,20 @@ def test_multirecords_as_ipmitool_prints_them_with_v() -> None:
     assert not any("rack7" in line for line in lines)  # ipmitool prints no management access record
     assert fru.format_ipmitool_fru(FruInventory(multirecords=(psu,))) == ["FRU Device Description : Builtin FRU "
                                                                           "Device (ID 0)"]  # only with -v
+
+
+def test_a_multirecord_list_without_its_end_marker_is_reported_and_read() -> None:
+    """A BMC whose last MultiRecord lacks the end-of-list bit (§16.1, byte 2 bit 7): the strict decode says so; the
+    lenient one (what ``fru print`` falls back to, with a warning) keeps every record read, and stops at the
+    zero padding after them instead of taking it for records."""
+    records = (MultiRecord(type_id=0xC0, data=b"one"), MultiRecord(type_id=0xC1, data=b"two"))
+    image = bytearray(encode_fru(FruInventory(board=EXPECTED.board, multirecords=records), size=256))
+    last = image[5] * 8 + 5 + 3  # the second record's header
+    image[last + 1] &= 0x7F  # end-of-list bit cleared...
+    image[last + 4] = (-sum(image[last:last + 4])) & 0xFF  # ...and its header checksum made right again
+    with pytest.raises(DecodeError, match="no end-of-list record|record format version"):
+        decode_fru(bytes(image))
+    assert decode_fru(bytes(image), skip_checks=True).multirecords == records
+    with pytest.raises(DecodeError, match="no end-of-list record"):
+        decode_fru(bytes(image[:last + 5 + 3]))  # the image ends right after the record
+    assert decode_fru(bytes(image[:last + 5 + 3]), skip_checks=True).multirecords == records
