@@ -17,6 +17,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ipmifast.errors import UsageError
 
@@ -166,14 +167,29 @@ def _unique(specs: list[str], default_port: int, excluded: set[Target], excluded
 _TRAILING_NUMBER = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)(?P<suffix>\D*)$")
 
 
+_PORT_SUFFIX = re.compile(r"^(?P<host>[^:]+)(?P<port>:\d+)$")
+
+
 def compress(names: Iterable[str]) -> str:
     """The inverse of ``expand`` for display: ``h1 h2 h3 h7 x`` -> ``h[1-3,7],x`` (the last number of each name is
-    ranged; zero padding kept apart), in first-seen order of the groups."""
+    ranged; zero padding kept apart), in first-seen order of the groups. Names with a port (``h1:9000``) range the
+    hosts or the ports, whichever gives the shorter text (``h[1-3]:9000``, ``h1:[623-625]``)."""
+    names = list(names)
+    by_port = _compress(names, lambda name: _PORT_SUFFIX.match(name))
+    if not any(_PORT_SUFFIX.match(n) for n in names):
+        return by_port
+    by_host = _compress(names, lambda name: None)
+    return by_port if len(by_port) < len(by_host) else by_host
+
+
+def _compress(names: list[str], split: Any) -> str:
     groups: dict[tuple[str, str, int], list[int]] = {}
     plain: list[str] = []
     order: list[tuple[str, str, int] | str] = []
     for name in names:
-        m = _TRAILING_NUMBER.match(name)
+        ported = split(name)
+        host, port = (ported.group("host"), ported.group("port")) if ported else (name, "")
+        m = _TRAILING_NUMBER.match(host)
         if m is None:
             if name not in plain:
                 plain.append(name)
@@ -181,7 +197,7 @@ def compress(names: Iterable[str]) -> str:
             continue
         digits = m.group("number")
         width = len(digits) if digits.startswith("0") and len(digits) > 1 else 0
-        key = (m.group("prefix"), m.group("suffix"), width)
+        key = (m.group("prefix"), m.group("suffix") + port, width)
         if key not in groups:
             groups[key] = []
             order.append(key)

@@ -137,18 +137,18 @@ def test_mixed_hosts_each_reported_with_its_own_error(fleet: object, password: s
 
 
 def test_destructive_verbs_need_confirmation(fleet: object, password: str) -> None:
-    hosts = "127.128.1.[1-3]"
-    with FleetThread(count=3, base="127.128.1.1", port=PORT) as small:
+    hosts = f"127.128.1.[1-3]:{PORT + 4}"
+    with FleetThread(count=3, base="127.128.1.1", port=PORT + 4) as small:
         code, out, err = run(password, hosts, "power", "off")  # no terminal, no --yes
         assert code == 64 and out == "" and "needs --yes" in err and len(err.splitlines()) == 1
         assert all(on_loop(small, lambda a=a: small.bmc(a).state.chassis.power_on) for a, _ in small.addresses)
         code, out, _ = run(password, hosts, "--dry-run", "power", "off")
-        assert code == 0 and out.strip() == "3 hosts: 127.128.1.[1-3]"
+        assert code == 0 and out.strip() == f"3 hosts: 127.128.1.[1-3]:{PORT + 4}"
         code, out, _ = run(password, hosts, "--yes", "power", "off")
-        assert code == 0 and out.strip() == "127.128.1.[1-3]: Chassis Power Control: Down/Off"
+        assert code == 0 and out.strip() == f"127.128.1.[1-3]:{PORT + 4}: Chassis Power Control: Down/Off"
         assert not any(on_loop(small, lambda a=a: small.bmc(a).state.chassis.power_on) for a, _ in small.addresses)
         code, out, _ = run(password, hosts, "power", "on")  # not destructive: no question asked
-        assert code == 0 and out.strip() == "127.128.1.[1-3]: Chassis Power Control: Up/On"
+        assert code == 0 and out.strip() == f"127.128.1.[1-3]:{PORT + 4}: Chassis Power Control: Up/On"
 
 
 def test_bad_fleet_input_is_one_line(password: str) -> None:

@@ -73,3 +73,12 @@ def test_expansion_counts_match(ranges: list[tuple[int, int]]) -> None:
     for a, b in ranges:
         expected *= abs(a - b) + 1
     assert hosts.count([spec]) == expected == len(ex(spec))
+
+
+def test_compress_is_the_inverse_for_display() -> None:
+    assert hosts.compress(["127.1.0.1", "127.1.0.2", "127.1.0.3", "127.1.0.7", "bmc", "node001", "node002"]) == (
+        "127.1.0.[1-3,7],bmc,node[001-002]")
+    assert hosts.compress(["10.0.0.1:9845", "10.0.0.2:9845", "10.0.0.3:9845"]) == "10.0.0.[1-3]:9845"
+    assert hosts.compress(["127.1.0.1:623", "127.1.0.1:624", "127.1.0.1:625"]) == "127.1.0.1:[623-625]"
+    targets = [h for h, _ in ex("10.1.[0-1].[1-254]", "node[008-012]")]
+    assert [h for h, _ in ex(hosts.compress(targets))] == targets  # expands back to the same hosts

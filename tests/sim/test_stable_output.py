@@ -53,7 +53,8 @@ def outputs(fleet: Fleet) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def first_run() -> Iterator[dict[str, str]]:
     with FleetThread(count=3, base="127.96.0.1", port=PORT, seed=SEED) as fleet:
-        yield outputs(fleet)
+        out = outputs(fleet)
+    yield out  # the fleet is stopped: the second run binds the same port
 
 
 def test_two_runs_with_the_same_seed_print_the_same(first_run: dict[str, str]) -> None:
