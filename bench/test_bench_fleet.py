@@ -14,14 +14,11 @@ says how many hosts). Every host must answer "on", or the bench fails.
 
 from __future__ import annotations
 
-import os
 import resource
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -32,7 +29,7 @@ from ipmifast.engine.fleet import run_fleet
 from ipmifast.engine.loop import run as run_loop
 from tests.interop.conftest import require
 
-from .test_bench_sim import BASE, SIM_CPU, client_on_its_core, pin
+from .test_bench_sim import client_on_its_core, simulator
 
 FULL = {"hosts": 10_000, "ipmitool": 300, "pyghmi": 1_000}
 SMALL = {"hosts": 200, "ipmitool": 10, "pyghmi": 20}
@@ -43,27 +40,6 @@ IPMIPOWER_CHUNK = 5_000
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-@contextmanager
-def fleet_on_623(count: int) -> Any:
-    exe = os.path.join(os.path.dirname(sys.executable), "ipmifast")
-    proc = subprocess.Popen([exe, "sim", "--count", str(count), "--base", BASE, "--port", str(PORT)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: pin(SIM_CPU))
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if "stop with Ctrl-C" in line:
-                break
-        else:
-            pytest.fail(f"ipmifast sim did not start: {proc.stderr.read() if proc.stderr else ''}")
-        from ipmifast.sim.fleet import Fleet
-
-        yield [a for a, _ in Fleet(count=count, base=BASE, port=PORT).addresses]
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def timed(fn: Callable[[], int], clock: Callable[[], float]) -> tuple[int, float, float]:
@@ -127,7 +103,8 @@ def test_full_sessions_side_by_side(benchmark: Any) -> None:
     rows: dict[str, str] = {}
 
     def measure() -> None:
-        with fleet_on_623(size["hosts"]) as hosts, client_on_its_core():
+        with simulator(size["hosts"], PORT) as sim, client_on_its_core():
+            hosts = [a for a, _ in sim.addresses()]
             # warm: the simulator builds a BMC's state on first contact; one discovery pass builds them all, so no
             # peer pays for it
             async def warm() -> int:

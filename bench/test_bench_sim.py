@@ -93,22 +93,23 @@ class SimProcess:
     proc: subprocess.Popen[str]
     started_in: float
     count: int
+    port: int = PORT
 
     @property
     def pid(self) -> int:
         return self.proc.pid
 
     def addresses(self) -> list[tuple[str, int]]:
-        return Fleet(count=self.count, base=BASE, port=PORT).addresses
+        return Fleet(count=self.count, base=BASE, port=self.port).addresses
 
 
 @contextmanager
-def simulator(count: int) -> Iterator[SimProcess]:
+def simulator(count: int, port: int = PORT) -> Iterator[SimProcess]:
     """``ipmifast sim --count COUNT`` on CPU 0, up when its banner is out."""
     exe = os.path.join(os.path.dirname(sys.executable), "ipmifast")
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [exe, "sim", "--count", str(count), "--base", BASE, "--port", str(PORT)],
+        [exe, "sim", "--count", str(count), "--base", BASE, "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: pin(SIM_CPU),
     )
     try:
@@ -118,7 +119,7 @@ def simulator(count: int) -> Iterator[SimProcess]:
                 break
         else:
             pytest.fail(f"ipmifast sim did not start: {proc.stderr.read() if proc.stderr else ''}")
-        yield SimProcess(proc, time.perf_counter() - start, count)
+        yield SimProcess(proc, time.perf_counter() - start, count, port)
     finally:
         proc.terminate()
         proc.wait(10)
