@@ -83,6 +83,7 @@ __all__ = [
     "aes_cbc_decrypt",
     "aes_cbc_encrypt",
     "auth_code_v15",
+    "crack_rakp2",
     "hmac_digest",
 ]
 
@@ -270,6 +271,60 @@ def hmac_digest(algorithm, bytes key not None, bytes data not None):
     OPENSSL_cleanse(&inner, sizeof(HashCtx))
     OPENSSL_cleanse(&outer, sizeof(HashCtx))
     return PyBytes_FromStringAndSize(<char *>out, <Py_ssize_t>_digest_len(kind))
+
+
+def crack_rakp2(algorithm, list salts not None, list codes not None, list words not None):
+    """Offline check of candidate passwords against captured RAKP 2 auth codes (§13.31; ``ipmifast audit``).
+
+    ``salts[i]`` is the HMAC message of capture ``i`` (SIDm ‖ SIDc ‖ Rm ‖ Rc ‖ GUIDc ‖ role ‖ ULen ‖ user) and
+    ``codes[i]`` its auth code; the result's ``i``-th item is the index in ``words`` of the first password whose
+    HMAC_Kuid(salt) equals the code (Kuid: the word zero-padded to 20 bytes), or -1. Words longer than 20 bytes
+    cannot be IPMI v2.0 passwords and are skipped. The keyed hash states are made once per word.
+    """
+    cdef int kind = _auth_hash_kind(algorithm)
+    cdef Py_ssize_t n = len(salts), i, w, found = 0
+    if len(codes) != n:
+        raise LocalProtocolError("crack_rakp2 needs one auth code per salt")
+    cdef size_t digest_len = _digest_len(kind)
+    for i in range(n):
+        if type(salts[i]) is not bytes or type(codes[i]) is not bytes:
+            raise TypeError("salts and codes must be bytes")
+        if not 0 < PyBytes_GET_SIZE(codes[i]) <= <Py_ssize_t>digest_len:
+            raise LocalProtocolError(f"auth code {i} of {len(codes[i])} bytes for a {digest_len}-byte HMAC")
+    result = [-1] * n
+    if n == 0:
+        return result
+    cdef HashCtx inner, outer
+    cdef unsigned char key[V20_PASSWORD_LEN]
+    cdef unsigned char out[MAX_DIGEST]
+    cdef Py_ssize_t length
+    cdef bytes word, salt, code
+    for w in range(len(words)):
+        word = words[w]
+        if word is None:
+            raise TypeError("words must be bytes")
+        length = PyBytes_GET_SIZE(word)
+        if length > V20_PASSWORD_LEN:
+            continue
+        memset(key, 0, V20_PASSWORD_LEN)
+        memcpy(key, PyBytes_AS_STRING(word), <size_t>length)
+        _hmac_key(kind, key, V20_PASSWORD_LEN, &inner, &outer)
+        for i in range(n):
+            if <Py_ssize_t>result[i] >= 0:
+                continue
+            salt = salts[i]
+            code = codes[i]
+            _hmac(kind, &inner, &outer, <const unsigned char *>PyBytes_AS_STRING(salt),
+                  <size_t>PyBytes_GET_SIZE(salt), out)
+            if CRYPTO_memcmp(out, PyBytes_AS_STRING(code), <size_t>PyBytes_GET_SIZE(code)) == 0:
+                result[i] = w
+                found += 1
+        if found == n:
+            break
+    OPENSSL_cleanse(key, V20_PASSWORD_LEN)
+    OPENSSL_cleanse(&inner, sizeof(HashCtx))
+    OPENSSL_cleanse(&outer, sizeof(HashCtx))
+    return result
 
 
 cdef bytes _aes_cbc(bytes key, bytes iv, bytes data, int enc):

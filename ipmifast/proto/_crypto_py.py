@@ -43,6 +43,7 @@ __all__ = [
     "aes_cbc_decrypt",
     "aes_cbc_encrypt",
     "auth_code_v15",
+    "crack_rakp2",
     "hmac_digest",
 ]
 
@@ -95,6 +96,44 @@ def hmac_digest(algorithm: int, key: bytes, data: bytes) -> bytes:
     if name is None:
         raise LocalProtocolError(f"no HMAC for authentication algorithm {algorithm}")
     return hmac.new(key, data, name).digest()
+
+
+def crack_rakp2(algorithm: int, salts: list[bytes], codes: list[bytes], words: list[bytes]) -> list[int]:
+    """Offline check of candidate passwords against captured RAKP 2 auth codes (§13.31; ``ipmifast audit``).
+
+    ``salts[i]`` is the HMAC message of capture ``i`` and ``codes[i]`` its auth code; the result's ``i``-th item is
+    the index in ``words`` of the first password whose HMAC_Kuid(salt) equals the code, or -1. Words longer than
+    20 bytes cannot be IPMI v2.0 passwords and are skipped.
+    """
+    name = _HMAC_HASH.get(algorithm)
+    if name is None:
+        raise LocalProtocolError(f"no HMAC for authentication algorithm {algorithm}")
+    if len(codes) != len(salts):
+        raise LocalProtocolError("crack_rakp2 needs one auth code per salt")
+    digest_len = hashlib.new(name).digest_size
+    for i, (salt, code) in enumerate(zip(salts, codes, strict=True)):
+        if type(salt) is not bytes or type(code) is not bytes:
+            raise TypeError("salts and codes must be bytes")
+        if not 0 < len(code) <= digest_len:
+            raise LocalProtocolError(f"auth code {i} of {len(code)} bytes for a {digest_len}-byte HMAC")
+    result = [-1] * len(salts)
+    left = len(salts)
+    for w, word in enumerate(words):
+        if not left:
+            break
+        if type(word) is not bytes:
+            raise TypeError("words must be bytes")
+        if len(word) > 20:
+            continue
+        keyed = hmac.new(word.ljust(20, b"\0"), digestmod=name)
+        for i, salt in enumerate(salts):
+            if result[i] < 0:
+                mac = keyed.copy()
+                mac.update(salt)
+                if hmac.compare_digest(mac.digest()[: len(codes[i])], codes[i]):
+                    result[i] = w
+                    left -= 1
+    return result
 
 
 def aes_cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         aes_cbc_decrypt,
         aes_cbc_encrypt,
         auth_code_v15,
+        crack_rakp2,
         hmac_digest,
     )
 else:
@@ -25,6 +26,7 @@ else:
     aes_cbc_decrypt = _mod.aes_cbc_decrypt
     aes_cbc_encrypt = _mod.aes_cbc_encrypt
     auth_code_v15 = _mod.auth_code_v15
+    crack_rakp2 = _mod.crack_rakp2
     hmac_digest = _mod.hmac_digest
 
 __impl__: str = _mod.__impl__
@@ -34,5 +36,6 @@ __all__ = [
     "aes_cbc_decrypt",
     "aes_cbc_encrypt",
     "auth_code_v15",
+    "crack_rakp2",
     "hmac_digest",
 ]

@@ -84,6 +84,10 @@ _ICV_LEN: dict[int, int] = {
 # §13.32: K1 and K2 are HMAC(SIK, constant), the constants being 20 bytes of 01h / 02h (as ipmitool, FreeIPMI
 # and pyghmi compute them for every authentication algorithm).
 _KEY_CONSTANT_LEN = 20
+#: RAKP 2 key exchange auth code length by authentication algorithm (HMAC-SHA1, HMAC-MD5, HMAC-SHA256)
+_RAKP2_CODE_LEN = {1: 20, 2: 16, 3: 32}
+#: hashcat -m 7300: "IPMI2 RAKP HMAC-SHA1"
+HASHCAT_RAKP_HMAC_SHA1 = 7300
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,46 @@ class Rakp2:
     r_c: bytes
     guid_c: bytes
     auth_code: bytes
+
+
+@dataclass(frozen=True)
+class Rakp2Capture:
+    """What a remote console learns from a RAKP 2 without knowing the password (IPMI v2.0 design, §13.31): the
+    inputs of the key exchange auth code and the code itself, HMAC_Kuid(SIDm ‖ SIDc ‖ Rm ‖ Rc ‖ GUIDc ‖ role ‖
+    ULen ‖ user). Anyone who can start a handshake for a user name can test passwords offline against it."""
+
+    auth: int
+    sid_m: int
+    sid_c: int
+    r_m: bytes
+    r_c: bytes
+    guid_c: bytes
+    role: int
+    username: bytes
+    auth_code: bytes
+
+    @property
+    def salt(self) -> bytes:
+        """The HMAC's message: what hashcat calls the salt."""
+        return (struct.pack("<II", self.sid_m, self.sid_c) + self.r_m + self.r_c + self.guid_c
+                + _username_field(self.role, self.username))
+
+    @property
+    def code(self) -> bytes:
+        """The auth code at the algorithm's length (some BMCs send one byte too many: FreeIPMI's supermicro20)."""
+        return self.auth_code[: _RAKP2_CODE_LEN.get(self.auth, len(self.auth_code))]
+
+    @property
+    def hashcat_mode(self) -> int | None:
+        """hashcat's mode for this HMAC: 7300 ("IPMI2 RAKP HMAC-SHA1"); hashcat has none for HMAC-MD5 or SHA-256."""
+        return HASHCAT_RAKP_HMAC_SHA1 if self.auth == AuthAlgorithm.RAKP_HMAC_SHA1 else None
+
+    def hash_line(self) -> str:
+        """``salt:hmac`` in hex, the layout of hashcat mode 7300 (used for every algorithm; the mode says which)."""
+        return f"{self.salt.hex()}:{self.code.hex()}"
+
+    def __repr__(self) -> str:
+        return f"Rakp2Capture(auth={self.auth}, username={self.username!r}, sid_c=0x{self.sid_c:08x})"
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,8 @@ class ClientSession(SessionBase, RequestQueue):
         self._r_c = b""
         self._guid_c = b""
         self._sik = b""
+        #: the RAKP 2 auth code and its inputs, once a RAKP 2 without error arrived (``ipmifast audit``)
+        self.rakp2_capture: rakp.Rakp2Capture | None = None
         quirks = config.quirks
         password = config.password
         if "intel20" in quirks and self.suite.auth == AuthAlgorithm.RAKP_HMAC_MD5:
@@ -429,6 +431,9 @@ class ClientSession(SessionBase, RequestQueue):
             self._drop("RAKP 2 for another console session ID")
             return
         auth = self.suite.auth
+        self.rakp2_capture = rakp.Rakp2Capture(
+            auth, self.sid_m, self.sid_c, self._r_m, rs.r_c, rs.guid_c, self._role(), self._username, rs.auth_code
+        )
         expected = rakp.rakp2_auth_code(
             auth, self._kuid, self.sid_m, self.sid_c, self._r_m, rs.r_c, rs.guid_c, self._role(), self._username
         )
@@ -439,6 +444,9 @@ class ClientSession(SessionBase, RequestQueue):
         ) == _AUTH_CODE_LEN[auth] + 1:
             auth_code = auth_code[:-1]  # the BMC sends one byte too many
         if not _equal(expected, auth_code):
+            # RAKP 3 with an error status (§13.22) tells the BMC to drop the half-open session at once
+            abort = rakp.Rakp3(self._tag, RmcpPlusStatus.INVALID_INTEGRITY_CHECK_VALUE, self.sid_c, b"")
+            self._outbox.append(frame.encode_v20_session(PayloadType.RAKP_3, 0, 0, rakp.encode_rakp3(abort)))
             self._fail(BadPasswordError(
                 "RAKP 2 HMAC does not verify: wrong password for this user (or wrong user name with name-only lookup)"
             ))

@@ -717,3 +717,61 @@ def test_hmac_digest_c_equals_py(algorithm: int, key: bytes, data: bytes) -> Non
 def test_aes_cbc_c_equals_py(key: bytes, iv: bytes, data: bytes) -> None:
     for name in ("aes_cbc_encrypt", "aes_cbc_decrypt"):
         assert _outcome(getattr(C, name), key, iv, data) == _outcome(getattr(PY, name), key, iv, data)
+
+
+# --------------------------------------------------------------------- offline RAKP 2 check (ipmifast audit)
+
+# ../shared/vectors.md "RAKP2 HMAC-SHA1": hashcat/JtR's example for mode 7300 (password "hashcat") and JtR's root/calvin
+_HASHCAT_EXAMPLE = (
+    "b7c2d6f13a43dce2e44ad120a9cd8a13d0ca23f0414275c0bbe1070d2d1299b1c04da0f1a0f1e4e2537300263a22000000000000000000"
+    "00140768617368636174:472bdabe2d5d4bffd6add7b3ba79a291d104a9ef"
+)
+_CALVIN = [
+    ("a4a3a2a03f0b000094272eb1ba576450b0d98ad10727a9fb0ab83616e099e8bf5f7366c9c03d36a3" + "0" * 32 + "1404726f6f74",
+     "0ea27d6d5effaa996e5edc855b944e179a2f2434"),
+    ("c358d2a72f0c00001135f9b254c274629208b22f1166d94d2eba47f21093e9734355a33593da16f2" + "0" * 32 + "1404726f6f74",
+     "41fce60acf2885f87fcafdf658d6f97db12639a9"),
+]
+
+
+def test_crack_rakp2_known_answers(mod: ModuleType) -> None:
+    salt, code = (bytes.fromhex(x) for x in _HASHCAT_EXAMPLE.split(":"))
+    salts = [salt] + [bytes.fromhex(s) for s, _ in _CALVIN]
+    codes = [code] + [bytes.fromhex(c) for _, c in _CALVIN]
+    words = [b"admin", b"x" * 21, b"calvin", b"", b"hashcat"]
+    assert mod.crack_rakp2(1, salts, codes, words) == [4, 2, 2]
+    assert mod.crack_rakp2(1, salts, codes, [b"ADMIN"]) == [-1, -1, -1]
+    assert mod.crack_rakp2(1, [], [], words) == []
+    assert mod.crack_rakp2(1, salts, codes, []) == [-1, -1, -1]
+
+
+@pytest.mark.parametrize("algorithm", [2, 3])
+def test_crack_rakp2_md5_and_sha256(mod: ModuleType, algorithm: int) -> None:
+    salt = bytes(range(58)) + b"\x04\x05admin"
+    code = mod.hmac_digest(algorithm, b"s3cret".ljust(20, b"\0"), salt)
+    assert mod.crack_rakp2(algorithm, [salt, salt], [code, code[:-1] + bytes([code[-1] ^ 1])],
+                           [b"a", b"s3cret"]) == [1, -1]
+
+
+def test_crack_rakp2_refuses_bad_input(mod: ModuleType) -> None:
+    salt, code = bytes(60), bytes(20)
+    with pytest.raises(LocalProtocolError):
+        mod.crack_rakp2(0, [salt], [code], [b"x"])
+    with pytest.raises(LocalProtocolError):
+        mod.crack_rakp2(1, [salt], [], [b"x"])
+    with pytest.raises(LocalProtocolError):
+        mod.crack_rakp2(2, [salt], [code], [b"x"])  # a 20-byte code for a 16-byte HMAC
+    with pytest.raises(TypeError):
+        mod.crack_rakp2(1, [salt], [code], ["text"])
+    with pytest.raises(TypeError):
+        mod.crack_rakp2(1, [bytearray(salt)], [code], [b"x"])
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.binary(max_size=24), max_size=8), pick=st.integers(0, 7),
+       salt=st.binary(min_size=1, max_size=90), algorithm=st.sampled_from([1, 2, 3]))
+def test_crack_rakp2_c_equals_reference(words: list[bytes], pick: int, salt: bytes, algorithm: int) -> None:
+    c, py = load_impl("crypto", "c"), load_impl("crypto", "py")
+    secret = words[pick % len(words)] if words else b"absent"
+    code = py.hmac_digest(algorithm, secret[:20].ljust(20, b"\0"), salt)
+    assert c.crack_rakp2(algorithm, [salt], [code], words) == py.crack_rakp2(algorithm, [salt], [code], words)

@@ -15,6 +15,8 @@ from ipmifast.errors import (
     RmcpPlusStatusError,
     SessionTimeout,
 )
+from ipmifast.proto import crypto
+from ipmifast.proto.bmc import BmcState
 from ipmifast.proto.cipher_suites import CIPHER_SUITES
 from ipmifast.proto.events import (
     PacketDropped,
@@ -82,6 +84,23 @@ def test_wrong_password_is_bad_password_error(suite: int) -> None:
     (failed,) = pair.of(SessionFailed)
     assert isinstance(failed, SessionFailed) and isinstance(failed.error, BadPasswordError)
     assert pair.client.state is ClientState.FAILED
+
+
+@pytest.mark.parametrize("suite", [1, 3, 17])
+def test_wrong_password_keeps_the_rakp2_capture_and_aborts_the_handshake(suite: int) -> None:
+    # what ipmifast audit relies on: the RAKP 2 HMAC arrives before any password check, and it verifies offline
+    # with the right password; RAKP 3 with an error status makes the BMC drop its half-open session at once
+    pair = establish(cipher_suite=suite, password=b"wrong-password")
+    capture = pair.client.rakp2_capture
+    assert capture is not None and capture.username == b"admin" and capture.auth == CIPHER_SUITES[suite].auth
+    found = crypto.crack_rakp2(capture.auth, [capture.salt], [capture.code], [b"nope", b"ipmifast-admin"])
+    assert found == [1]
+    assert pair.bmc.state is BmcState.RAKP2_SENT
+    pair.step()  # the client's last datagram, RAKP 3 with status 0Fh, reaches the BMC
+    assert pair.bmc.state is BmcState.FAILED
+    assert capture.hash_line().split(":")[1] == capture.code.hex()
+    assert (capture.hashcat_mode == 7300) == (suite in (1, 3))
+    assert b"ipmifast-admin" not in repr(capture).encode()
 
 
 def test_suite_zero_accepts_any_password_as_the_spec_says() -> None:
