@@ -53,7 +53,8 @@ options (as ipmitool spells them):
   --debug          show tracebacks of internal errors
   -h, --help       this help
 
-verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, sel, fru, demo, sim, pcap, discover
+verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, sel, fru,
+       demo, sim, pcap, discover, audit
   (run "ipmifast VERB" without arguments for that verb's usage)
 """
 
@@ -277,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv
     host: str | None = argv[argv.index("-H") + 1] if "-H" in argv[:-1] else None
     try:
-        if argv and argv[0] in ("demo", "sim", "pcap", "discover"):
+        if argv and argv[0] in ("demo", "sim", "pcap", "discover", "audit"):
             return _delegate(argv)
         if one_shot:
             gc.disable()  # nothing here lives long enough for the collector to pay for itself
@@ -342,6 +343,10 @@ def _delegate(argv: list[str]) -> int:
         from ipmifast.cli.discover import main as discover_main
 
         return discover_main(argv[1:])
+    if argv[0] == "audit":
+        from ipmifast.cli.audit import main as audit_main
+
+        return audit_main(argv[1:])
     from ipmifast.cli.demo import main as demo_main
 
     return demo_main(argv[1:])

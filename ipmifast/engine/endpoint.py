@@ -18,7 +18,7 @@ from typing import Any
 from ipmifast.engine.batch import send_batch
 from ipmifast.engine.sockets import enlarge_buffers
 from ipmifast.engine.timers import LoopTimer
-from ipmifast.errors import IpmiError, LocalProtocolError, SessionTimeout
+from ipmifast.errors import ConnectionTimeout, IpmiError, LocalProtocolError, SessionTimeout
 from ipmifast.proto import frame
 from ipmifast.proto.consts import AuthType, RmcpClass
 from ipmifast.proto.events import (
@@ -39,6 +39,8 @@ PRE_SESSION_SID_M_AT = 20
 SOCKET_BUFFER = 4 * 1024 * 1024
 
 Address = tuple[str, int]
+#: rsAddr of the BMC and rqAddr of a remote console (software ID 81h), §13.8
+_BMC_ADDR, _CONSOLE_ADDR = 0x20, 0x81
 
 
 class Connection:
@@ -162,6 +164,10 @@ class Endpoint(asyncio.DatagramProtocol):
         self._batch_to: list[Address] = []
         self.batches = 0
         self.datagrams_received = 0
+        #: session-less exchanges (``session_less``): the one awaited per BMC address, and their queues
+        self._session_less: dict[Address, tuple[int, int, int, asyncio.Future[tuple[int, bytes]]]] = {}
+        self._session_less_locks: dict[Address, tuple[asyncio.Lock, int]] = {}
+        self._rq_seq = 0
 
     @classmethod
     async def create(
@@ -341,10 +347,67 @@ class Endpoint(asyncio.DatagramProtocol):
         if target is None and sid == 0 and len(at) == 1:
             target = at[0]  # a BMC that answers with session ID 0 (the session decides: FreeIPMI's idzero)
         if target is None:
+            if sid == 0 and self._session_less_answer(data, addr):
+                return
             self.unrouted["IPMI v1.5 packet for no session"] += 1
             return
         target.session.receive_datagram(data, self.loop.time())
         self.service(target)
+
+    # ------------------------------------------------------------------ session-less requests
+    async def session_less(self, host: str, port: int, netfn: int, cmd: int, data: bytes = b"", *,
+                           timeout: float = 1.0, retries: int = 1) -> tuple[int, bytes]:
+        """One session-less request (a command the spec allows before a session, e.g. Get Channel Cipher Suites,
+        §22.15) in the IPMI v1.5 wrapper with session ID 0; returns the completion code and response data.
+
+        One such exchange per BMC address at a time (later ones wait); ``ConnectionTimeout`` when unanswered after
+        ``retries`` resends."""
+        addr = (host, port)
+        lock, users = self._session_less_locks.get(addr) or (asyncio.Lock(), 0)
+        self._session_less_locks[addr] = (lock, users + 1)
+        try:
+            async with lock:
+                self._rq_seq = (self._rq_seq + 1) & 0x3F
+                rq_seq = self._rq_seq
+                msg = frame.encode_ipmi_request(_BMC_ADDR, netfn, 0, _CONSOLE_ADDR, rq_seq, 0, cmd, bytes(data))
+                datagram = frame.encode_v15_session(AuthType.NONE, 0, 0, b"", msg)
+                for _ in range(retries + 1):
+                    future: asyncio.Future[tuple[int, bytes]] = self.loop.create_future()
+                    self._session_less[addr] = (netfn | 1, cmd, rq_seq, future)
+                    if self.transport is None:
+                        raise LocalProtocolError("the endpoint is closed")
+                    self.transport.sendto(datagram, addr)
+                    self.datagrams_sent += 1
+                    try:
+                        return await asyncio.wait_for(future, timeout)
+                    except TimeoutError:
+                        continue
+                    finally:
+                        self._session_less.pop(addr, None)
+                raise ConnectionTimeout(
+                    f"no answer from {host}:{port} to netfn 0x{netfn:02x} cmd 0x{cmd:02x} outside a session "
+                    f"after {retries + 1} tries"
+                )
+        finally:
+            lock, users = self._session_less_locks[addr]
+            if users > 1:
+                self._session_less_locks[addr] = (lock, users - 1)
+            else:
+                del self._session_less_locks[addr]
+
+    def _session_less_answer(self, data: bytes, addr: Address) -> bool:
+        waiting = self._session_less.get(addr)
+        if waiting is None:
+            return False
+        netfn, cmd, rq_seq, future = waiting
+        try:
+            rs = frame.decode_ipmi_response(frame.decode_v15_session(data).msg)
+        except IpmiError:
+            return False
+        if (rs.netfn, rs.cmd, rs.rq_seq) != (netfn, cmd, rq_seq) or future.done():
+            return False
+        future.set_result((rs.cc, rs.data))
+        return True
 
     # ------------------------------------------------------------------ pumping
     def service(self, conn: Connection) -> None:

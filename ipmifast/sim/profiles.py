@@ -9,7 +9,8 @@ simulator has no code branch per profile: ``build_state`` turns any profile into
 and per-message authentication. IPMI v1.5 stays on (MD5 only) because ``ipmitool -I lan`` and FreeIPMI's default
 driver are what many sites still run, and MD5 challenge-response with per-message authentication does not give
 the password away on the wire; ``ipmi20-only`` turns v1.5 off for a strict set-up. The weak profiles are the
-configurations an auditor must find: ``cipher0`` (suite 0: any password works), ``anonymous`` (null user name and
+configurations an auditor must find (``ipmifast audit`` reports exactly these; ``hardened`` has none when its user
+names are not guessable): ``cipher0`` (suite 0: any password works), ``anonymous`` (null user name and
 empty password at ADMINISTRATOR), ``null-user`` (null user name with a password), ``legacy15`` (IPMI v1.5 auth
 NONE and straight password, per-message authentication off, the anonymous user) and the vendors' default
 credentials (``supermicro-default`` ADMIN/ADMIN, ``dell-default`` root/calvin, ``hp-ilo`` Administrator and a
@@ -114,6 +115,11 @@ PROFILES: dict[str, Profile] = {
             auth_type_enables=(AuthTypes(0),) * 5,
         ),
         replace(
+            DEFAULT, name="hardened",
+            summary="RMCP+ cipher suite 17 only, IPMI v1.5 disabled, SOL encrypted (give it non-default user names)",
+            cipher_suites=(17,), auth_type_enables=(AuthTypes(0),) * 5,
+        ),
+        replace(
             DEFAULT, name="cipher0",
             summary="cipher suite 0 accepted (no authentication: any password works)",
             findings=("RMCP+ cipher suite 0 enabled at ADMINISTRATOR: login with any password (CVE-2013-4782 class)",),
@@ -139,15 +145,18 @@ PROFILES: dict[str, Profile] = {
             findings=("IPMI v1.5 authentication type NONE: any password accepted",
                       "IPMI v1.5 straight password authentication: the password crosses the network in clear",
                       "per-message authentication disabled: session packets are not authenticated",
-                      "anonymous login: user 1 with empty name and password"),
+                      "anonymous login: user 1 with empty name and password",
+                      "SOL allowed without encryption"),
             users=(UserSpec(1, b"", b""),),
             auth_type_enables=_WEAK_V15,
             per_message_auth=False,
+            sol_force_encryption=False,
         ),
         replace(
             DEFAULT, name="supermicro-default",
             summary="Supermicro X11-like BMC with the factory user ADMIN/ADMIN",
-            findings=("vendor default credentials ADMIN / ADMIN",),
+            findings=("vendor default credentials ADMIN / ADMIN", "IPMI v1.5 straight password authentication",
+                      "weak cipher suites 1, 2, 6, 7, 8, 11, 12, 15, 16"),
             manufacturer_id=10876, product_id=0x1B0E, firmware=(1, 73), aux_firmware=b"\x00\x00\x00\x00",
             mac_oui=bytes.fromhex("0cc47a"), max_users=10,
             users=(UserSpec(2, b"ADMIN", b"ADMIN"),),
@@ -158,7 +167,8 @@ PROFILES: dict[str, Profile] = {
         replace(
             DEFAULT, name="dell-default",
             summary="Dell iDRAC-like BMC with the factory user root/calvin",
-            findings=("vendor default credentials root / calvin",),
+            findings=("vendor default credentials root / calvin", "IPMI v1.5 straight password authentication",
+                      "weak cipher suites 1, 2"),
             manufacturer_id=674, product_id=0x0100, firmware=(2, 83), mac_oui=bytes.fromhex("1866da"),
             users=(UserSpec(2, b"root", b"calvin"),),
             cipher_suites=(1, 2, 3, 17),
@@ -168,7 +178,8 @@ PROFILES: dict[str, Profile] = {
         replace(
             DEFAULT, name="hp-ilo",
             summary="HPE iLO-like BMC: user Administrator with a random 8-character factory password per BMC",
-            findings=("factory account Administrator still enabled (password from the tag)",),
+            findings=("factory account Administrator still enabled (password from the tag)",
+                      "weak cipher suites 1, 2"),
             manufacturer_id=11, product_id=0x2000, firmware=(2, 78), mac_oui=bytes.fromhex("9457a5"), max_users=12,
             users=(UserSpec(2, b"Administrator", None),),
             cipher_suites=(1, 2, 3),
@@ -178,18 +189,21 @@ PROFILES: dict[str, Profile] = {
         replace(
             DEFAULT, name="intel20",
             summary="Intel SE7520AF2-like RMCP+ bugs: clients need FreeIPMI's -W intel20",
+            findings=("weak cipher suites 1, 2, 6, 7, 8",),
             manufacturer_id=343, product_id=0x0028, cipher_suites=(1, 2, 3, 6, 7, 8),
             quirks=frozenset({"intel20"}),
         ),
         replace(
             DEFAULT, name="supermicro20",
             summary="Supermicro H8QME (Peppercon)-like RAKP 2 bug: clients need FreeIPMI's -W supermicro20",
+            findings=("weak cipher suites 1, 2",),
             manufacturer_id=10876, product_id=0x0004, cipher_suites=(1, 2, 3), mac_oui=bytes.fromhex("003048"),
             quirks=frozenset({"supermicro20"}),
         ),
         replace(
             DEFAULT, name="sun20",
             summary="Sun Fire 4100 ILOM-like RAKP 2 bug: clients need FreeIPMI's -W sun20",
+            findings=("weak cipher suites 1, 2",),
             manufacturer_id=42, product_id=0x4145, cipher_suites=(1, 2, 3), mac_oui=bytes.fromhex("00144f"),
             quirks=frozenset({"sun20"}),
         ),

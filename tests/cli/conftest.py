@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -90,3 +92,27 @@ def both(bmc: SimBmc, password_file: Path, *verb: str, interface: str = "lanplus
     theirs = subprocess.run([require("ipmitool"), *common, "-P", "ipmifast-admin", *verb], capture_output=True,
                             text=True, timeout=120, env=env)  # fmt: skip
     return theirs, ipmifast(*common, "-f", str(password_file), *verb, env=env)
+
+
+@pytest.fixture
+def garbage_peer() -> Iterator[tuple[str, int]]:
+    """A UDP peer on 127.128.9.1 that answers every datagram with RMCP+-looking garbage."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.128.9.1", 0))
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                data, peer = sock.recvfrom(2048)
+            except TimeoutError:
+                continue
+            sock.sendto(b"\x06\x00\xff\x07\x06" + data[::-1], peer)  # RMCP+-looking garbage
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield sock.getsockname()
+    stop.set()
+    thread.join(2)
+    sock.close()

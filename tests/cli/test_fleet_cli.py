@@ -5,8 +5,6 @@ refuse the password, or answer garbage), exit status, and the confirmation destr
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,29 +90,6 @@ def test_json_lines_and_csv(fleet: object, password: str) -> None:
     assert out.splitlines()[0] == "host,port,status,output"
     assert set(out.splitlines()[1:]) >= {f"127.128.0.{n},{PORT},ok,Chassis Power is on" for n in (1, 2, 3)
                                          if not fleet.unreachable(f"127.128.0.{n}")}  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def garbage_peer() -> Iterator[tuple[str, int]]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.128.9.1", 0))
-    sock.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                data, peer = sock.recvfrom(2048)
-            except TimeoutError:
-                continue
-            sock.sendto(b"\x06\x00\xff\x07\x06" + data[::-1], peer)  # RMCP+-looking garbage
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield sock.getsockname()
-    stop.set()
-    thread.join(2)
-    sock.close()
 
 
 def test_mixed_hosts_each_reported_with_its_own_error(fleet: object, password: str, tmp_path: Path,

@@ -247,3 +247,29 @@ def test_handshake_cap_queues_the_rest() -> None:
             assert most == 8  # never more than the cap in the handshake at once, and the cap was used
 
         run(main(), "asyncio")
+
+
+def test_session_less_requests_share_the_socket_and_time_out_cleanly() -> None:
+    # Get Channel Cipher Suites outside a session (what ipmifast audit asks first), against the simulator's BMC;
+    # a silent address raises ConnectionTimeout after its tries, and leaves nothing pending
+    from ipmifast.cmds import app
+    from ipmifast.sim.fleet import Fleet
+
+    async def main() -> None:
+        async with Fleet(count=2, base="127.77.3.1", port=PORT + 3):
+            endpoint = await Endpoint.create()
+            try:
+                rq = app.encode_get_channel_cipher_suites_rq(0x0E, 0, 0, True)
+                answers = await asyncio.gather(*(
+                    endpoint.session_less(host, PORT + 3, 0x06, 0x54, rq, timeout=0.5) for host in
+                    ("127.77.3.1", "127.77.3.2", "127.77.3.1")))
+                for cc, data in answers:
+                    records = app.decode_cipher_suite_records(app.decode_get_channel_cipher_suites_rs(data).record_data)
+                    assert cc == 0 and [r.cipher_suite_id for r in records] == [3, 17]
+                with pytest.raises(ConnectionTimeout, match="after 2 tries"):
+                    await endpoint.session_less("127.77.3.9", PORT + 3, 0x06, 0x54, rq, timeout=0.1, retries=1)
+                assert endpoint._session_less == {} and endpoint._session_less_locks == {}
+            finally:
+                endpoint.close()
+
+    run(main())

@@ -1,0 +1,1 @@
+"""Security audit of BMCs: probes (``probe``), what they show (``findings``), factory accounts (``defaults``)."""
