@@ -92,6 +92,11 @@ class OneShot:
         self.bridge = None if target is None or target == BMC_SLAVE_ADDR else (opts.target_channel, target)
         self._bridged_seq = 0
 
+    @property
+    def client(self) -> BlockingClient:
+        """The blocking session driver (the SOL console runs its own loop on its socket)."""
+        return self._client
+
     def __enter__(self) -> OneShot:
         self._client.open()
         return self

@@ -33,7 +33,7 @@ GROUP_MODULES: dict[str, tuple[str, ...]] = {
     "sensor": ("ipmifast.cli.verbs", "ipmifast.cli.verbs_sensors"),
     "lan": ("ipmifast.cli.verbs_config",),
     "channel": ("ipmifast.cli.verbs_config",),
-    "sol": ("ipmifast.cli.verbs_config",),
+    "sol": ("ipmifast.cli.verbs_config", "ipmifast.cli.sol_console"),
     "user": ("ipmifast.cli.verbs_config",),
     "session": ("ipmifast.cli.verbs_config",),
 }

@@ -85,6 +85,11 @@ class BlockingClient:
         self._sock.setblocking(False)
         self.events: list[Event] = []
 
+    @property
+    def socket(self) -> socket.socket:
+        """The session's UDP socket, for a caller that runs its own select loop (the SOL console)."""
+        return self._sock
+
     def __enter__(self) -> BlockingClient:
         self.open()
         return self
