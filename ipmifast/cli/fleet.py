@@ -104,7 +104,8 @@ class Progress:
 
 
 async def _run(opts: Options, rest: list[str], targets: list[tuple[str, int]], password: bytes | None,
-               concurrency: int, emit: Any, credentials: CredentialsFile | None = None) -> list[Outcome]:
+               concurrency: int, emit: Any, credentials: CredentialsFile | None = None,
+               rate: float | None = None) -> list[Outcome]:
     import ipmifast
     from ipmifast.cli import registry
     from ipmifast.engine.fleet import classify, run_fleet
@@ -130,6 +131,10 @@ async def _run(opts: Options, rest: list[str], targets: list[tuple[str, int]], p
         ) as bmc:
             return await fn(bmc, list(args))
 
+    if rate is not None:
+        from ipmifast.client import default_endpoint
+
+        (await default_endpoint()).set_rate(rate)
     outcomes: list[Outcome] = []
     async for result in run_fleet(targets, one, concurrency=concurrency):
         host, port = result.target
@@ -236,7 +241,7 @@ def run_fleet_verb(opts: Options, rest: list[str], fleet: dict[str, Any], out: T
     start = time.monotonic()
     try:
         outcomes = run_loop(_run(opts, rest, targets, password, int(fleet.get("concurrency", 256)), emit,
-                                 credentials))
+                                 credentials, fleet.get("rate")))
     except IpmiError:
         progress.end()
         raise

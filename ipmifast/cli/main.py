@@ -53,6 +53,11 @@ options (as ipmitool spells them):
   --debug          show tracebacks of internal errors
   -h, --help       this help
 
+fleet runs (-H naming many hosts: 10.1.0.[1-254], node[001-200], 10.1.0.0/22, a,b, @FILE, HOST:PORT-PORT):
+  --concurrency N  sessions at once (default 256)      --rate PPS         at most PPS datagrams per second
+  -x RANGE         leave these hosts out               --credentials FILE per-host users and passwords (CSV)
+  --json, --csv    one line per host, as hosts finish  --yes, --dry-run   confirm / only list a power off
+
 verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, sel, fru,
        demo, sim, pcap, discover, audit
   (run "ipmifast VERB" without arguments for that verb's usage)
@@ -61,7 +66,7 @@ verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, s
 #: options that take a value
 _VALUE_OPTIONS = {
     "-I", "-H", "-p", "-U", "-P", "-f", "-C", "-L", "-A", "-k", "-y", "-R", "-N", "-W", "-b", "-t", "--sdr-cache",
-    "--concurrency", "-x", "--exclude", "--credentials",
+    "--concurrency", "-x", "--exclude", "--credentials", "--rate",
 }
 _FLAG_OPTIONS = {"-E", "-a", "-v", "-F", "--json", "--debug", "-h", "--help", "--csv", "--yes", "--dry-run"}
 
@@ -144,6 +149,10 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         opts.fleet["concurrency"] = _int(raw["--concurrency"], "--concurrency")
         if opts.fleet["concurrency"] < 1:
             raise UsageError("--concurrency must be at least 1")
+    if "--rate" in raw:
+        opts.fleet["rate"] = _float(raw["--rate"], "--rate")
+        if opts.fleet["rate"] <= 0:
+            raise UsageError("--rate must be positive (datagrams per second)")
     exclude = raw.get("-x", raw.get("--exclude"))
     if exclude is not None:
         opts.fleet["exclude"] = (exclude,)

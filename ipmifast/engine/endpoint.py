@@ -168,6 +168,11 @@ class Endpoint(asyncio.DatagramProtocol):
         self._session_less: dict[Address, tuple[int, int, int, asyncio.Future[tuple[int, bytes]]]] = {}
         self._session_less_locks: dict[Address, tuple[asyncio.Lock, int]] = {}
         self._rq_seq = 0
+        #: the datagram rate cap (``set_rate``): None, or datagrams per second with a token bucket
+        self.max_rate: float | None = None
+        self._burst, self._tokens, self._refilled = 1, 0.0, 0.0
+        #: times the cap held datagrams back
+        self.rate_waits = 0
 
     @classmethod
     async def create(
@@ -376,8 +381,10 @@ class Endpoint(asyncio.DatagramProtocol):
                     self._session_less[addr] = (netfn | 1, cmd, rq_seq, future)
                     if self.transport is None:
                         raise LocalProtocolError("the endpoint is closed")
-                    self.transport.sendto(datagram, addr)
-                    self.datagrams_sent += 1
+                    if not self._batch_out:
+                        self.loop.call_soon(self._flush)
+                    self._batch_out.append(datagram)  # through the batch, so the rate cap counts it
+                    self._batch_to.append(addr)
                     try:
                         return await asyncio.wait_for(future, timeout)
                     except TimeoutError:
@@ -425,11 +432,38 @@ class Endpoint(asyncio.DatagramProtocol):
         if self._by_sid.get(conn.session_id) is conn:
             self._timers.set(conn.session_id, session.get_timer())
 
+    def set_rate(self, datagrams_per_second: float | None, burst: int = 32) -> None:
+        """Cap what the socket sends at ``datagrams_per_second`` (a token bucket of ``burst`` datagrams), so a fleet
+        run does not flood a management network; None removes the cap. Datagrams over the cap wait their turn in
+        order (a session's timeout should exceed that wait: lower the concurrency with the rate)."""
+        if datagrams_per_second is not None and datagrams_per_second <= 0:
+            raise LocalProtocolError("the datagram rate must be positive")
+        self.max_rate = datagrams_per_second
+        self._burst = max(1, burst)
+        self._tokens = float(self._burst)
+        self._refilled = self.loop.time()
+
+    def _take(self, datagrams: list[bytes], addresses: list[Address]) -> tuple[list[bytes], list[Address]]:
+        """The datagrams the rate cap lets out now; the rest go back to the queue with a flush scheduled."""
+        assert self.max_rate is not None
+        now = self.loop.time()
+        self._tokens = min(float(self._burst), self._tokens + (now - self._refilled) * self.max_rate)
+        self._refilled = now
+        n = min(len(datagrams), int(self._tokens))
+        self._tokens -= n
+        if n < len(datagrams):
+            self._batch_out, self._batch_to = datagrams[n:], addresses[n:]
+            self.loop.call_later((1.0 - self._tokens) / self.max_rate, self._flush)
+            self.rate_waits += 1
+        return datagrams[:n], addresses[:n]
+
     def _flush(self) -> None:
         """Send what this loop iteration produced: one ``sendmmsg`` for the lot when the socket's buffer is empty
         (Linux), the transport's own buffered ``sendto`` for anything left."""
         datagrams, addresses = self._batch_out, self._batch_to
         self._batch_out, self._batch_to = [], []
+        if self.max_rate is not None and datagrams:
+            datagrams, addresses = self._take(datagrams, addresses)
         transport = self.transport
         if transport is None or not datagrams:
             return

@@ -126,9 +126,16 @@ def test_destructive_verbs_need_confirmation(fleet: object, password: str) -> No
         assert code == 0 and out.strip() == f"127.128.1.[1-3]:{PORT + 4}: Chassis Power Control: Up/On"
 
 
+def test_rate_capped_run_answers_every_host(fleet: object, password: str) -> None:
+    code, out, err = run(password, "127.128.0.[1-5]", "--rate", "150", "-N", "2", "power", "status")
+    assert code == 0, err
+    assert out == "127.128.0.[1-5]: Chassis Power is on\n"
+
+
 def test_bad_fleet_input_is_one_line(password: str) -> None:
     for args, message in ((["-H", "10.0.0.[1-"], "without ']'"), (["-H", "10.0.0.0/8"], "more than"),
                           (["-H", "127.0.0.[1-2]", "--concurrency", "0"], "at least 1"),
+                          (["-H", "127.0.0.[1-2]", "--rate", "0"], "--rate must be positive"),
                           (["-H", "127.0.0.[1-2]", "frobnicate"], "unknown verb")):
         out = ipmifast(*LOGIN, "-f", password, *args, *(["power", "status"] if "frobnicate" not in args else []))
         assert out.returncode == 64 and len(out.stderr.splitlines()) == 1 and message in out.stderr, out.stderr

@@ -13,7 +13,7 @@ import pytest
 from ipmifast.engine.endpoint import Endpoint
 from ipmifast.engine.loop import new_event_loop, run
 from ipmifast.engine.server import BmcEndpoint
-from ipmifast.errors import BadPasswordError, ConnectionTimeout
+from ipmifast.errors import BadPasswordError, ConnectionTimeout, LocalProtocolError
 from ipmifast.proto.bmc import BmcConfig, BmcSession, BmcUser
 from ipmifast.proto.events import RequestReceived
 from ipmifast.proto.session import SessionConfig
@@ -271,5 +271,50 @@ def test_session_less_requests_share_the_socket_and_time_out_cleanly() -> None:
                 assert endpoint._session_less == {} and endpoint._session_less_locks == {}
             finally:
                 endpoint.close()
+
+    run(main())
+
+
+def test_the_rate_cap_holds_datagrams_back_in_order() -> None:
+    # --rate: at most N datagrams per second leave the socket (token bucket of `burst`); every session still
+    # completes. Checked by the send times the endpoint records, not by a speed expectation.
+    from ipmifast.sim.fleet import Fleet
+
+    async def main() -> None:
+        async with Fleet(count=10, base="127.77.4.1", port=PORT + 4):
+            endpoint = await Endpoint.create()
+            sent: list[float] = []
+            flush = endpoint._flush
+
+            def recording_flush() -> None:
+                before = endpoint.datagrams_sent
+                flush()
+                sent.extend([endpoint.loop.time()] * (endpoint.datagrams_sent - before))
+
+            endpoint._flush = recording_flush  # type: ignore[method-assign]
+            endpoint.set_rate(200.0, burst=8)
+            try:
+                conns = [endpoint.open(f"127.77.4.{i}", PORT + 4, SessionConfig(
+                    username=b"admin", password=b"ipmifast", timeout=2.0)) for i in range(1, 11)]
+                await asyncio.gather(*(c.established for c in conns))
+                await asyncio.gather(*(c.close() for c in conns))
+            finally:
+                endpoint.close()
+            assert len(sent) >= 40 and endpoint.rate_waits > 0
+            for i in range(len(sent)):  # any window of 1/rate*k seconds holds at most k + burst datagrams
+                later = [t for t in sent[i:] if t - sent[i] < 0.1]
+                assert len(later) <= 20 + 8 + 1
+
+    run(main())
+
+
+def test_a_rate_must_be_positive() -> None:
+    async def main() -> None:
+        endpoint = await Endpoint.create()
+        try:
+            with pytest.raises(LocalProtocolError):
+                endpoint.set_rate(0)
+        finally:
+            endpoint.close()
 
     run(main())
