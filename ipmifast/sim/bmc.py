@@ -38,7 +38,7 @@ from ipmifast.proto.consts import (
     RmcpClass,
 )
 from ipmifast.proto.events import RequestReceived
-from ipmifast.sim.console import HostConsole
+from ipmifast.sim.console import HostConsole, HostShell
 from ipmifast.sim.handlers import BOOT_FLAGS_TIMEOUT, HANDLERS, Context
 from ipmifast.sim.state import LAN_CHANNEL
 from ipmifast.sim.state import BmcState as SimState
@@ -109,6 +109,7 @@ class VirtualBmc:
         self.listeners: list[Listener] = []
         self.extensions: dict[str, Any] = {}
         self._sol: tuple[BmcSession, HostConsole] | None = None
+        self._shell: HostShell | None = None
         self._wake_at: float | None = None
         now = clock()
         if state.chassis.power_on and state.chassis.powered_since is None:
@@ -251,6 +252,27 @@ class VirtualBmc:
                 self._sol = None
         return self._sol
 
+    @property
+    def host_shell(self) -> HostShell:
+        """The host behind the serial port (built with the first SOL activation; it outlives SOL sessions)."""
+        if self._shell is None:
+            self._shell = HostShell(self.host_name, self.address, self.clock)
+            if self.state.chassis.powered_since is not None:
+                self._shell.booted_at = self.state.chassis.powered_since
+        return self._shell
+
+    def _host_power(self, on: bool) -> None:
+        if self._shell is None:
+            return
+        active = self.sol_active()
+        if active is None:
+            if on:
+                self._shell.boot()  # nobody watches the boot log; the host still starts at its login prompt
+            return
+        session, console = active
+        console.power(on)
+        self.schedule(self.clock(), lambda: self.sessions20.flush(session.sid_c, self.clock()))
+
     def sol_attach(self, session: BmcSession, console: HostConsole) -> None:
         self._sol = (session, console)
 
@@ -359,6 +381,7 @@ class VirtualBmc:
             self._boot()
         else:
             self.state.watchdog.stop(now)
+        self._host_power(on)
         self.event(kind, now)
         self.changed()
 
@@ -368,6 +391,7 @@ class VirtualBmc:
         c.restart_channel = LAN_CHANNEL if cause == RestartCause.CHASSIS_CONTROL else 0
         self.state.watchdog.stop(now)
         self._boot()
+        self._host_power(True)
         self.event("hard-reset", now)
 
     def _boot(self) -> None:

@@ -458,8 +458,7 @@ def activate_payload(ctx: Context, data: bytes) -> Result:
     chars = sol.character_accumulate_interval_and_send_threshold
     retry = sol.sol_retry
     console = HostConsole(
-        bmc.host_name, f"\r\nipmifast virtual host {bmc.address} (ttyS1)\r\n\r\n",
-        powered=bmc.state.chassis.power_on, retry_count=retry.retry_count,
+        bmc.host_shell, powered=bmc.state.chassis.power_on, retry_count=retry.retry_count,
         retry_interval=max(retry.retry_interval, 1) * 0.01, ack_delay=chars.accumulate_interval * 0.005,
     )
     session.attach_sol(console)
