@@ -9,13 +9,13 @@ must match too. Timers: one ``DeadlineHeap`` and one armed ``loop.call_at`` for 
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
 from ipmifast.engine.batch import send_batch
+from ipmifast.engine.entropy import RandomPool
 from ipmifast.engine.sockets import enlarge_buffers
 from ipmifast.engine.timers import LoopTimer
 from ipmifast.errors import ConnectionTimeout, IpmiError, LocalProtocolError, SessionTimeout
@@ -136,12 +136,13 @@ class Endpoint(asyncio.DatagramProtocol):
     def __init__(
         self,
         loop: asyncio.AbstractEventLoop,
-        rng: Callable[[int], bytes] = os.urandom,
+        rng: Callable[[int], bytes] | None = None,
         max_handshakes: int = 512,
         max_inflight_per_bmc: int = 1,
     ) -> None:
         self.loop = loop
-        self.rng = rng
+        #: random bytes for session IDs, Rm and IVs (default: the OS CSPRNG, drawn in blocks)
+        self.rng: Callable[[int], bytes] = rng if rng is not None else RandomPool()
         #: requests in flight to one BMC address across all its sessions (within a session they are always
         #: serialised); many BMCs mishandle concurrent requests, so the default is one
         self.max_inflight_per_bmc = max_inflight_per_bmc
@@ -178,7 +179,7 @@ class Endpoint(asyncio.DatagramProtocol):
     async def create(
         cls,
         local_addr: Address = ("0.0.0.0", 0),
-        rng: Callable[[int], bytes] = os.urandom,
+        rng: Callable[[int], bytes] | None = None,
         max_handshakes: int = 512,
         max_inflight_per_bmc: int = 1,
     ) -> Endpoint:
