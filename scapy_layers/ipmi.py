@@ -16,6 +16,7 @@ Lengths and checksums default to ``None`` and are computed in ``post_build``. Au
 
 from __future__ import annotations
 
+import struct
 from typing import Any
 
 from scapy.fields import (
@@ -296,15 +297,19 @@ class _Message(_WireLength):
         return bytes((self.netfn & 0x3E, self.cmd, self.rq_seq))
 
     def body(self) -> Packet:
-        """The data as its command's body layer (``scapy_layers.cmds``), or Raw when there is none for it or the
-        response carries an error completion code."""
-        from scapy_layers.cmds import BODIES
+        """The data as its command's body layer (``scapy_layers.cmds``), or Raw when there is none for it, the
+        response carries an error completion code, or the data are too short for the body's fixed fields."""
+        from scapy_layers.cmds import body_class
 
         is_response = isinstance(self, IPMIResponse)
-        cls = BODIES.get((self.netfn & 0x3E, self.cmd, is_response))
+        data = bytes(self.data)
+        cls = body_class(self.netfn, self.cmd, is_response, data)
         if cls is None or (is_response and self.cc):
-            return Raw(bytes(self.data))
-        return cls(bytes(self.data))
+            return Raw(data)
+        try:
+            return cls(data)
+        except struct.error:  # a bit field past the end of the data: a peer's short body, not a dissector bug
+            return Raw(data)
 
     def command(self) -> str:
         """The command's name (Group Extension commands by their defining body code, the first data byte)."""
