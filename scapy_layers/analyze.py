@@ -98,7 +98,16 @@ _RMCP_ACK = 0x80
 _RMCP_CLASS_MASK = 0x1F
 _V20_SID_END = 10  # RMCP header, auth type, payload type, session ID (Table 13-8)
 _NOT_IPMI_OR_SOL = PAYLOAD_TYPE_MASK & ~PayloadType.SOL  # payload types 00h and 01h have no other bit set
-_HASHCAT_SHA1 = 7300
+# RAKP 2 HMACs for offline cracking: hashcat mode 7300 "IPMI2 RAKP HMAC-SHA1" (salt:hmac) and 7350 "IPMI2 RAKP
+# HMAC-MD5" (hmac:salt, hashcat/hashcat src/modules/module_07350.c); none for HMAC-SHA256. John the Ripper jumbo:
+# $rakp$salt$hmac, its formats RAKP, RAKP-MD5, RAKP-SHA256 told apart by the HMAC's length (openwall/john
+# src/rakp*_fmt_plug.c). The salt is the same for all: SIDm, SIDc, Rm, Rc, GUIDc, role, ULength, user name.
+_RAKP_HASH_FORMATS: dict[int, tuple[str, int | None, str]] = {  # auth algorithm -> name, hashcat mode, john format
+    AuthAlgorithm.RAKP_HMAC_SHA1: ("RAKP-HMAC-SHA1", 7300, "RAKP"),
+    AuthAlgorithm.RAKP_HMAC_MD5: ("RAKP-HMAC-MD5", 7350, "RAKP-MD5"),
+    AuthAlgorithm.RAKP_HMAC_SHA256: ("RAKP-HMAC-SHA256", None, "RAKP-SHA256"),
+}
+_HASHCAT_HMAC_FIRST = 7350
 # Get Session Challenge (Table 22-16): request auth type + 16-byte user name, response temporary session ID +
 # 16-byte challenge; Activate Session response (Table 22-17): auth type, session ID, inbound sequence, privilege
 _CHALLENGE_RQ_LEN = 17
@@ -208,8 +217,9 @@ class Session:
     password: str = "not checked"
     password_value: str | None = None
     kg: str = ""
-    hash_line: str | None = None
-    hash_mode: int | None = None
+    rakp_salt: bytes | None = None  # the RAKP 2 HMAC's input and the HMAC, for the hash lines
+    rakp_hmac: bytes = b""
+    rakp_auth: int = 0
     cipher: SessionCipher | None = None
     v15_password: bytes | None = None
     sik: bytes = b""
@@ -861,10 +871,9 @@ class Analysis:
             struct.pack("<II", s.sid_m, s.sid_c) + r1.r_m + r2.r_c + r2.guid_c
             + bytes((r1.role, len(r1.username))) + r1.username
         )
-        s.hash_line = f"{salt.hex()}:{r2.auth_code.hex()}"
-        s.hash_mode = _HASHCAT_SHA1 if auth == AuthAlgorithm.RAKP_HMAC_SHA1 else None
+        s.rakp_salt, s.rakp_hmac, s.rakp_auth = salt, r2.auth_code, auth
         self._finding("medium", s.bmc, "rakp", "RAKP 2 hands out an HMAC of the password for offline cracking "
-                      "(IPMI v2.0 design; see the hashcat lines)", number)
+                      "(IPMI v2.0 design; see the RAKP hashes)", number)
         if not self.passwords:
             return
         for candidate in self.passwords:
@@ -1072,8 +1081,9 @@ class Analysis:
         ]
         hashes = [
             {"session": s.number, "bmc": names.endpoint(s.bmc), "user": s.username.decode("latin-1"),
-             "hashcat_mode": s.hash_mode, "hash": s.hash_line}
-            for s in self.sessions if s.hash_line and s.username is not None
+             **rakp_hash(s.rakp_auth, s.rakp_salt, s.rakp_hmac)}
+            for s in self.sessions if s.rakp_salt is not None and s.rakp_hmac and s.username is not None
+            and s.rakp_auth in _RAKP_HASH_FORMATS
         ]
         return {
             "file": path,
@@ -1098,6 +1108,19 @@ class Analysis:
             "findings": [f.as_dict() for f in self._findings.values()],
             "garp": self.garp.as_list(),
         }
+
+
+def rakp_hash(auth: int, salt: bytes, auth_code: bytes) -> dict[str, Any]:
+    """A RAKP 2 HMAC as the crackers take it: ``algorithm``; ``hashcat_mode`` (7300 for HMAC-SHA1, 7350 for
+    HMAC-MD5, None for HMAC-SHA256, which hashcat has no mode for); ``hash``, the hashcat line (``salt:hmac`` for
+    7300, ``hmac:salt`` for 7350, and for HMAC-SHA256 the 7300 layout ``salt:hmac``, labelled by ``algorithm``);
+    ``john``, John the Ripper's ``$rakp$salt$hmac``, and ``john_format`` (RAKP, RAKP-MD5, RAKP-SHA256). The
+    salt is SIDm, SIDc, Rm, Rc, GUIDc, role, ULength and the user name, as RAKP 2's HMAC covers them (§13.31)."""
+    name, mode, john_format = _RAKP_HASH_FORMATS[auth]
+    salt_hex, hmac_hex = salt.hex(), auth_code.hex()
+    line = f"{hmac_hex}:{salt_hex}" if mode == _HASHCAT_HMAC_FIRST else f"{salt_hex}:{hmac_hex}"
+    return {"algorithm": name, "hashcat_mode": mode, "hash": line, "john_format": john_format,
+            "john": f"$rakp${salt_hex}${hmac_hex}"}
 
 
 def _flow_key(src: tuple[bytes, int], dst: tuple[bytes, int], sid: int) -> bytes:
@@ -1194,9 +1217,11 @@ def format_text(report: dict[str, Any]) -> str:
     add("")
     add(f"RAKP hashes ({len(report['hashes'])}):")
     for h in report["hashes"][:TEXT_LIMIT]:
-        mode = f"hashcat -m {h['hashcat_mode']}" if h["hashcat_mode"] else "no hashcat mode (not HMAC-SHA1)"
-        add(f"  session #{h['session']} {h['bmc']} user {h['user']!r} [{mode}]")
+        mode = f"hashcat -m {h['hashcat_mode']}" if h["hashcat_mode"] else "no hashcat mode (salt:hmac)"
+        add(f"  session #{h['session']} {h['bmc']} user {h['user']!r} {h['algorithm']} "
+            f"[{mode}; john --format={h['john_format']}]")
         add(f"  {h['hash']}")
+        add(f"  {h['john']}")
     _more(add, len(report["hashes"]))
     add("")
     add(f"findings ({len(report['findings'])}):")

@@ -135,6 +135,64 @@ def test_hashcat_7300_lines_verify_with_the_password() -> None:
     assert hmac.new(b"other", bytes.fromhex(salt), hashlib.sha1).hexdigest() != digest
 
 
+# Known answers for the line formats: hashcat/hashcat src/modules/module_07350.c ST_HASH (mode 7350, hmac:salt,
+# password "admin") and openwall/john src/rakp_sha256_fmt_plug.c tests[1] ($rakp$salt$hmac, RAKP-SHA256,
+# password "0penBmc")
+HASHCAT_7350 = ("08b017f3628b9835c748521e412429c9:f3450000df540000cdd981b0b3441be8774a61e69321291891a29a0c5fdac3"
+                "f06194bd2c29fa5246000000000000000000000000000000001400", b"admin")
+JOHN_RAKP_SHA256 = ("$rakp$41987b483ceaad20ffa718e58a99c6ae7ade09383b49f50a70c44febde6e2c7665896457e8b583f101020304"
+                    "05060708090a0b0c0d0e0f101404726f6f74$6a7ad41787afe8831a759c98d65b12f0f52726bb1b020819c29a6953"
+                    "76410997", b"0penBmc")
+_DIGESTS = {"RAKP-HMAC-SHA1": hashlib.sha1, "RAKP-HMAC-MD5": hashlib.md5, "RAKP-HMAC-SHA256": hashlib.sha256}
+
+
+def _split_hash(entry: dict[str, Any]) -> tuple[bytes, bytes]:
+    """(salt, hmac) from the hashcat line and from the John line, which must agree."""
+    first, second = entry["hash"].split(":")
+    salt, code = (second, first) if entry["hashcat_mode"] == 7350 else (first, second)
+    tag, john_salt, john_code = entry["john"].split("$")[1:]
+    assert tag == "rakp" and (john_salt, john_code) == (salt, code)
+    return bytes.fromhex(salt), bytes.fromhex(code)
+
+
+def test_rakp_hash_line_formats_match_the_crackers_known_answers() -> None:
+    from scapy_layers.analyze import rakp_hash
+
+    line, password = HASHCAT_7350
+    code, salt = (bytes.fromhex(x) for x in line.split(":"))
+    entry = rakp_hash(2, salt, code)  # RAKP-HMAC-MD5
+    assert entry["hash"] == line and entry["hashcat_mode"] == 7350 and entry["john_format"] == "RAKP-MD5"
+    assert hmac.new(password, salt, hashlib.md5).digest() == code
+    john, password = JOHN_RAKP_SHA256
+    _tag, salt_hex, code_hex = john.split("$")[1:]
+    entry = rakp_hash(3, bytes.fromhex(salt_hex), bytes.fromhex(code_hex))  # RAKP-HMAC-SHA256
+    assert entry["john"] == john and entry["hashcat_mode"] is None and entry["john_format"] == "RAKP-SHA256"
+    assert entry["hash"] == f"{salt_hex}:{code_hex}"
+    assert hmac.new(password, bytes.fromhex(salt_hex), hashlib.sha256).hexdigest() == code_hex
+
+
+@pytest.mark.parametrize(("suite", "algorithm", "mode", "john_format", "code_len"), [
+    (1, "RAKP-HMAC-SHA1", 7300, "RAKP", 20), (3, "RAKP-HMAC-SHA1", 7300, "RAKP", 20),
+    (8, "RAKP-HMAC-MD5", 7350, "RAKP-MD5", 16), (17, "RAKP-HMAC-SHA256", None, "RAKP-SHA256", 32),
+])
+def test_rakp_hashes_of_every_auth_algorithm(tmp_path: Path, suite: int, algorithm: str, mode: int | None,
+                                             john_format: str, code_len: int) -> None:
+    """A session of the client core with the BMC core: its RAKP 2 HMAC in the line for that algorithm, which an
+    independent HMAC (hashlib) over the line's salt, keyed with the password, reproduces."""
+    path = tmp_path / f"suite{suite}.pcap"
+    _core_session_capture(path, suite, None)
+    report = analyze_file(path).report()
+    [entry] = report["hashes"]
+    assert (entry["algorithm"], entry["hashcat_mode"], entry["john_format"]) == (algorithm, mode, john_format)
+    salt, code = _split_hash(entry)
+    assert len(code) == code_len and salt[-len(b"admin"):] == b"admin" and salt[-7] == 0x14  # role, ULength
+    assert hmac.new(b"secret", salt, _DIGESTS[algorithm]).digest() == code
+    assert hmac.new(b"Secret", salt, _DIGESTS[algorithm]).digest() != code
+    text = format_text(report)
+    assert f"{algorithm} [{'hashcat -m ' + str(mode) if mode else 'no hashcat mode (salt:hmac)'}; " \
+           f"john --format={john_format}]" in text and entry["john"] in text
+
+
 @pytest.mark.parametrize(
     ("name", "words"),
     [

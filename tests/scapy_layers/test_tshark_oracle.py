@@ -20,12 +20,15 @@ from .oracle import UNMAPPED, compare_capture, decrypted_copy, load_json, run_ts
 pytestmark = pytest.mark.interop
 CAPTURES = sorted(p.name for p in PCAPS.glob("*.pcap"))
 PASSWORD = b"ipmifast-admin"  # tests/data/pcaps/README.md
+#: the captures made against ipmifast's simulator: its port and password (the others: ipmi_sim on UDP 623)
+SIMULATOR = {"o-lanplus-c17-ipmifast-sim.pcap": (9952, b"ipmifast")}
 #: encrypted capture -> the capture of the same client commands in clear text (None: there is none)
 ENCRYPTED = {
     "a-lanplus-c3-chassis-power.pcap": "c-lanplus-c2-chassis-power.pcap",
     "e-sol-c3.pcap": "e-sol-c1.pcap",
     "f-lanplus-c3-sdr-fru.pcap": "f2-lanplus-c2-sdr-fru.pcap",
     "m-freeipmi-c3-chassis-status.pcap": None,
+    "o-lanplus-c17-ipmifast-sim.pcap": None,
 }
 #: tshark's body field families that the reference captures must exercise (command: Appendix G)
 FAMILIES = {
@@ -39,12 +42,16 @@ FAMILIES = {
 
 
 def test_every_reference_capture_is_covered() -> None:
-    assert len(CAPTURES) == 18
+    assert len(CAPTURES) == 19
+
+
+def _port(name: str) -> int:
+    return SIMULATOR.get(name, (623, b""))[0]
 
 
 @pytest.mark.parametrize("name", CAPTURES)
 def test_layers_agree_with_tshark(name: str) -> None:
-    result = compare_capture(PCAPS / name)
+    result = compare_capture(PCAPS / name, _port(name))
     assert result.packets > 0
     assert result.unmapped <= set(UNMAPPED)
     if not name.startswith("i-garp"):
@@ -54,7 +61,7 @@ def test_layers_agree_with_tshark(name: str) -> None:
 def test_the_captures_exercise_every_body_family() -> None:
     seen: set[str] = set()
     for name in CAPTURES:
-        seen |= compare_capture(PCAPS / name).body_fields
+        seen |= compare_capture(PCAPS / name, _port(name)).body_fields
     missing = {family: command for family, command in FAMILIES.items()
                if not any(f.startswith(family) for f in seen)}
     assert not missing, missing
@@ -62,11 +69,12 @@ def test_the_captures_exercise_every_body_family() -> None:
 
 @pytest.mark.parametrize("name", sorted(ENCRYPTED))
 def test_decrypted_copies_agree_with_tshark(name: str, tmp_path: Path) -> None:
-    report = analyze_file(PCAPS / name, [PASSWORD]).report()
+    port, password = SIMULATOR.get(name, (623, PASSWORD))
+    report = analyze_file(PCAPS / name, [password], ports=[port]).report()
     encrypted = sum(s["encrypted_packets"] for s in report["sessions"])
     clear = tmp_path / name
-    assert decrypted_copy(PCAPS / name, clear, [PASSWORD]) == encrypted > 0
-    result = compare_capture(clear)
+    assert decrypted_copy(PCAPS / name, clear, [password], port) == encrypted > 0
+    result = compare_capture(clear, port)
     assert result.unmapped <= set(UNMAPPED)
     twin = ENCRYPTED[name]
     if twin is not None:
@@ -78,5 +86,5 @@ def test_decrypted_copies_agree_with_tshark(name: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", CAPTURES)
 def test_live_tshark_matches_the_stored_json(name: str) -> None:
     stored = load_json((PCAPS / name.replace(".pcap", ".tshark.json")).read_text())
-    live = run_tshark(PCAPS / name)
+    live = run_tshark(PCAPS / name, _port(name))
     assert [tshark_fields(p) for p in live] == [tshark_fields(p) for p in stored]
