@@ -56,6 +56,7 @@ from ipmifast.proto.crypto import SessionCipher, auth_code_v15
 from scapy_layers.arp import GarpTable
 from scapy_layers.capture import CaptureReader
 from scapy_layers.names import command_name
+from scapy_layers.reassembly import Reassembly
 
 __all__ = ["Analysis", "analyze_file", "format_text"]
 
@@ -73,6 +74,10 @@ _LINKTYPE_SLL, _LINKTYPE_IPV4, _LINKTYPE_IPV6, _LINKTYPE_SLL2 = 113, 228, 229, 2
 # flags/fragment offset, protocol, source, destination, source port, destination port, UDP length
 _ETH_IPV4_UDP = struct.Struct(">12xHBxH2xHxB2x4s4sHHH")
 _ETH_HEADER = 14
+_IPV4_MF, _IPV4_OFFSET = 0x2000, 0x1FFF  # flags / fragment offset word (RFC 791 §3.1)
+_IPV4_MF_OFFSET = _IPV4_MF | _IPV4_OFFSET
+_IPV6_FRAGMENT, _IPV6_FRAGMENT_LEN = 44, 8
+_IPV6_OFFSET, _IPV6_OFFSET_M = 0xFFF8, 0xFFF9  # the offset in 8-byte units, already times 8; and the M flag
 _UDP_AT = 34
 _IPV4_NO_OPTIONS = 0x45
 _RMCP_AT = _UDP_AT + 8
@@ -343,6 +348,7 @@ class Analysis:
         self._findings: dict[tuple[str, str], Finding] = {}
         self._finding_bmcs: dict[tuple[str, str], set[bytes]] = {}
         self.garp = GarpTable()
+        self.reassembly = Reassembly()
         self.unmatched_responses = 0
         #: every request, in capture order
         self.requests: list[Request] = []
@@ -464,19 +470,43 @@ class Analysis:
             ihl = (data[at] & 0x0F) * 4
             if data[at + 9] != _UDP or ihl < 20:
                 return
-            if data[at + 6] & 0x3F or data[at + 7]:  # more fragments, or an offset: not reassembled here
-                self.bad["IP fragment (not reassembled)"] += 1
-                return
             total = data[at + 2] << 8 | data[at + 3]
             src, dst = data[at + 12 : at + 16], data[at + 16 : at + 20]
-            at += ihl
-            end = min(n, at - ihl + total) if total else n
+            flags_offset = data[at + 6] << 8 | data[at + 7]
+            end = min(n, at + total) if total else n
+            if flags_offset & _IPV4_MF_OFFSET:  # more fragments, or an offset: one piece of a datagram
+                whole = self.reassembly.add(src + dst + data[at + 4 : at + 6] + b"\x04", t,
+                                            (flags_offset & _IPV4_OFFSET) * 8, bool(flags_offset & _IPV4_MF),
+                                            data[at + ihl : end])
+                if whole is None:
+                    return
+                data, at, end = whole, 0, len(whole)
+            else:
+                at += ihl
         elif ethertype == _ETH_IPV6:
-            if n < at + 40 or data[at + 6] != _UDP:
+            if n < at + 40:
                 return
+            next_header = data[at + 6]
             src, dst = data[at + 8 : at + 24], data[at + 24 : at + 40]
             end = min(n, at + 40 + (data[at + 4] << 8 | data[at + 5]))
             at += 40
+            if next_header == _IPV6_FRAGMENT and end >= at + _IPV6_FRAGMENT_LEN:
+                # a Fragment header right after the fixed header (RFC 8200 §4.5): next header, reserved,
+                # offset (13 bits) / M flag, identification
+                next_header = data[at]
+                offset_flags = data[at + 2] << 8 | data[at + 3]
+                ident = data[at + 4 : at + 8]
+                at += _IPV6_FRAGMENT_LEN
+                if next_header != _UDP:
+                    return
+                if offset_flags & _IPV6_OFFSET_M:  # not an atomic fragment (offset 0, M 0: RFC 6946)
+                    whole = self.reassembly.add(src + dst + ident + b"\x06", t, offset_flags & _IPV6_OFFSET,
+                                                bool(offset_flags & 1), data[at:end])
+                    if whole is None:
+                        return
+                    data, at, end = whole, 0, len(whole)
+            elif next_header != _UDP:
+                return
         elif ethertype == _ETH_ARP:
             self._arp(number, t, data, at)
             return
@@ -1039,6 +1069,9 @@ class Analysis:
 
     def _report(self, path: str, all_requests: bool) -> dict[str, Any]:
         names = self.names
+        self.reassembly.finish()
+        for why, count in self.reassembly.dropped.items():
+            self.bad[why] = count
         self.garp.mark_bmcs(names.ip(ip) for ip in self.bmcs)
         for s in self.sessions:
             if s.outcome.startswith("established") and s.closed:
@@ -1095,6 +1128,7 @@ class Analysis:
             "bad_packets": sum(self.bad.values()),
             "bad_reasons": dict(self.bad.most_common()),
             "truncated": self.truncated,
+            "ip_fragments": self.reassembly.as_dict(),
             "bmcs": bmcs,
             "consoles": consoles,
             "sessions": [s.as_dict(names) for s in self.sessions],
@@ -1163,6 +1197,9 @@ def format_text(report: dict[str, Any]) -> str:
         add(f"bad packets: {report['bad_packets']}: {reasons}")
     if report["truncated"]:
         add(f"capture truncated {report['truncated']}: the report covers the frames before it")
+    fragments = report["ip_fragments"]
+    if fragments["fragments"]:
+        add(f"IP fragments: {fragments['fragments']}, {fragments['reassembled']} datagrams reassembled")
     if report["secure_asf_datagrams"]:
         add(f"secure ASF (UDP 664): {report['secure_asf_datagrams']} datagrams, not decrypted")
     add("")

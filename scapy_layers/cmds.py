@@ -122,7 +122,7 @@ class EmptyBody(_Body):
     Repository)."""
 
     name = "Empty Body"
-    fields_desc: list[Any] = []
+    fields_desc = []
 
 
 class GetChannelAuthCapabilitiesRq(_Body):
