@@ -131,3 +131,47 @@ def test_full_sessions_side_by_side(benchmark: Any) -> None:
     print(f"\n[full sessions (cipher suite 17, Get Chassis Status), simulator with {size['hosts']} BMCs]")
     for name, row in rows.items():
         print(f"  {name}: {row}")
+
+
+@pytest.mark.interop
+def test_client_memory_per_session(benchmark: Any) -> None:
+    """What the engine holds per session: RSS growth of this process while ``hosts`` RMCP+ sessions (cipher suite
+    17) are established and held at once on one ``Endpoint``, divided by their number (after a warm-up of 200)."""
+    import asyncio
+    import gc
+    import os
+
+    from ipmifast.engine.endpoint import Endpoint
+    from ipmifast.proto.session import SessionConfig
+
+    from .test_bench_sim import rss_mib
+
+    count = (FULL if not benchmark.disabled else SMALL)["hosts"]
+    rows: dict[str, str] = {}
+
+    async def hold(addresses: list[tuple[str, int]]) -> float:
+        ep = await Endpoint.create()
+        config = SessionConfig(username=b"admin", password=b"ipmifast", cipher_suite=17, timeout=2.0)
+        try:
+            warm = [ep.open(a, p, config) for a, p in addresses[:200]]
+            await asyncio.gather(*(c.established for c in warm))
+            await asyncio.gather(*(c.close() for c in warm))
+            gc.collect()
+            before = rss_mib(os.getpid())
+            conns = [ep.open(a, p, config) for a, p in addresses]
+            await asyncio.gather(*(c.established for c in conns))
+            gc.collect()
+            grown = rss_mib(os.getpid()) - before
+            await asyncio.gather(*(c.close() for c in conns))
+            return grown * 1024 * 1024 / len(conns)
+        finally:
+            ep.close()
+
+    def measure() -> None:
+        with simulator(count, PORT) as sim:
+            per_session = run_loop(hold(sim.addresses()))
+        rows["memory"] = f"{count} sessions held at once: {per_session:,.0f} bytes of RSS per session"
+
+    benchmark.pedantic(measure, rounds=1, iterations=1)
+    benchmark.extra_info.update(rows)
+    print(f"\n[client memory] {rows['memory']}")

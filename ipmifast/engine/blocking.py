@@ -34,8 +34,10 @@ from ipmifast.proto.session15 import ClientSession15, Session15Config
 class SansIoClient(Protocol):
     """What the driver needs of a client session (STYLE.md §2): ``ClientSession`` and ``ClientSession15`` have it."""
 
-    drops: dict[str, int]
     privilege: int
+
+    @property
+    def drops(self) -> dict[str, int]: ...
 
     @property
     def state(self) -> enum.Enum: ...

@@ -71,14 +71,18 @@ class Connection:
         await self.established
         if self.closed.done():
             raise LocalProtocolError("request() on a closed session")
-        async with self.endpoint._bmc_slot(self.addr):
+        endpoint = self.endpoint
+        await endpoint._acquire(self.addr)
+        try:
             if self.closed.done():
                 raise LocalProtocolError("request() on a closed session")
-            rq_seq = self.session.request(netfn, cmd, data, self.endpoint.now())
-            waiter: asyncio.Future[ResponseReceived] = self.endpoint.loop.create_future()
+            rq_seq = self.session.request(netfn, cmd, data, endpoint.now())
+            waiter: asyncio.Future[ResponseReceived] = endpoint.loop.create_future()
             self._waiters[rq_seq] = waiter
-            self.endpoint.service(self)
+            endpoint.service(self)
             return await waiter
+        finally:
+            endpoint._release(self.addr)
 
     async def close(self) -> None:
         """Close Session, retransmitted until answered (or the retries are spent); then forget the session."""
@@ -146,7 +150,10 @@ class Endpoint(asyncio.DatagramProtocol):
         #: requests in flight to one BMC address across all its sessions (within a session they are always
         #: serialised); many BMCs mishandle concurrent requests, so the default is one
         self.max_inflight_per_bmc = max_inflight_per_bmc
-        self._bmc_slots: dict[Address, tuple[asyncio.Semaphore, int]] = {}
+        #: requests in flight per BMC address, and the requests waiting for a turn (only while there are some):
+        #: plain counters, not a Semaphore per BMC (an engine holding 100,000 sessions saves 17 MB)
+        self._busy: dict[Address, int] = {}
+        self._turns: dict[Address, deque[asyncio.Future[None]]] = {}
         #: at most this many sessions in their handshake at once; more wait their turn (a burst of RAKP at
         #: 10,000 BMCs would otherwise overflow socket buffers and time out by itself)
         self.max_handshakes = max_handshakes
@@ -217,8 +224,6 @@ class Endpoint(asyncio.DatagramProtocol):
                 break
         conn = Connection(self, session, (host, port), sid_m)
         self._by_sid[sid_m] = conn
-        slot, users = self._bmc_slots.get(conn.addr, (None, 0))
-        self._bmc_slots[conn.addr] = (slot or asyncio.Semaphore(self.max_inflight_per_bmc), users + 1)
         if isinstance(session, ClientSession15):
             self._v15_at.setdefault(conn.addr, []).append(conn)
         if self._may_start(conn):
@@ -263,11 +268,6 @@ class Endpoint(asyncio.DatagramProtocol):
         if self._by_sid.get(sid_m) is conn:
             del self._by_sid[sid_m]
             self._timers.set(sid_m, None)
-            slot, users = self._bmc_slots[conn.addr]
-            if users > 1:
-                self._bmc_slots[conn.addr] = (slot, users - 1)
-            else:
-                del self._bmc_slots[conn.addr]
             at = self._v15_at.get(conn.addr)
             if at is not None and conn in at:
                 at.remove(conn)
@@ -276,9 +276,42 @@ class Endpoint(asyncio.DatagramProtocol):
         if conn in self._handshaking:
             self._handshake_over(conn)
 
-    def _bmc_slot(self, addr: Address) -> asyncio.Semaphore:
-        entry = self._bmc_slots.get(addr)
-        return entry[0] if entry is not None else asyncio.Semaphore(1)
+    async def _acquire(self, addr: Address) -> None:
+        """Wait for a turn to have a request in flight to ``addr`` (at most ``max_inflight_per_bmc`` at once)."""
+        busy = self._busy.get(addr, 0)
+        if busy < self.max_inflight_per_bmc and addr not in self._turns:
+            self._busy[addr] = busy + 1
+            return
+        turn: asyncio.Future[None] = self.loop.create_future()
+        self._turns.setdefault(addr, deque()).append(turn)
+        try:
+            await turn  # ``_release`` hands its place over: ``_busy`` already counts this request
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._release(addr)  # given a turn, then cancelled: pass it on
+            else:
+                waiting = self._turns.get(addr)
+                if waiting is not None and turn in waiting:
+                    waiting.remove(turn)
+                    if not waiting:
+                        del self._turns[addr]
+            raise
+
+    def _release(self, addr: Address) -> None:
+        waiting = self._turns.get(addr)
+        while waiting:
+            turn = waiting.popleft()
+            if not turn.done():
+                if not waiting:
+                    del self._turns[addr]
+                turn.set_result(None)
+                return
+        self._turns.pop(addr, None)
+        busy = self._busy[addr] - 1
+        if busy:
+            self._busy[addr] = busy
+        else:
+            del self._busy[addr]
 
     @property
     def timer_arms(self) -> int:

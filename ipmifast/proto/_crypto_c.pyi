@@ -1,6 +1,9 @@
 """Typed stub of the compiled RMCP+ crypto module (IPMI v2.0 §13.28, §13.29, §22.17.1); see ``_crypto_py``."""
 
 __impl__: str
+AESNI: bool
+
+def _prefer_aesni(on: bool) -> None: ...
 __all__: list[str]
 
 def hmac_digest(algorithm: int, key: bytes, data: bytes) -> bytes: ...

@@ -12,7 +12,6 @@ if the BMC had embedded it, so ``bridge.decode_send_message_rs`` reads both.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -46,9 +45,11 @@ class Pending:
 class RequestQueue:
     """Failure and close bookkeeping over ``_queue`` / ``_inflight``; subclasses name their end states."""
 
-    _queue: deque[Pending]
+    __slots__ = ()
+
+    _queue: list[Pending]
     _inflight: Pending | None
-    _events: deque[Event]
+    _events: list[Event]
     _deadline: float | None
     state: Any
     _FAILED: Any
@@ -105,5 +106,5 @@ class RequestQueue:
             if not p.internal:
                 self._events.append(RequestFailed(p.rq_seq, p.netfn, p.cmd, error))
         self._queue.clear()
-        self._inflight = None
-        self._deadline = None
+        self._inflight = None  # type: ignore[misc]  # a slot of the concrete session class (this is a mixin)
+        self._deadline = None  # type: ignore[misc]

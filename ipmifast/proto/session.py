@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import enum
 import hmac
-from collections import deque
 from dataclasses import dataclass, field
 
 from ipmifast.errors import (
@@ -182,6 +181,11 @@ _SESSION_STATES = frozenset({ClientState.SET_PRIVILEGE_SENT, ClientState.ESTABLI
 class ClientSession(SessionBase, RequestQueue):
     """One RMCP+ session from a remote console to a BMC (sans-IO)."""
 
+    __slots__ = (
+        "config", "suite", "state", "sid_m", "sid_c", "privilege", "rakp2_capture", "_tag", "_r_m", "_r_c", "_guid_c",
+        "_sik", "_kuid", "_username", "_rq_seq", "_queue", "_inflight", "_handshake_payload", "_handshake_tries",
+        "_deadline", "_last_activity", "_check_checksums",
+    )
     _FAILED = ClientState.FAILED
     _CLOSED = ClientState.CLOSED
 
@@ -198,7 +202,7 @@ class ClientSession(SessionBase, RequestQueue):
         self._r_c = b""
         self._guid_c = b""
         self._sik = b""
-        #: the RAKP 2 auth code and its inputs, once a RAKP 2 without error arrived (``ipmifast audit``)
+        #: the RAKP 2 auth code and its inputs when it did not verify (wrong password: ``ipmifast audit``)
         self.rakp2_capture: rakp.Rakp2Capture | None = None
         quirks = config.quirks
         password = config.password
@@ -208,7 +212,7 @@ class ClientSession(SessionBase, RequestQueue):
         # the user name as it goes in RAKP 1 and in every HMAC (intel20: NUL-padded to 16 bytes)
         self._username = config.username.ljust(16, b"\0") if "intel20" in quirks else config.username
         self._rq_seq = 0
-        self._queue: deque[Pending] = deque()
+        self._queue: list[Pending] = []
         self._inflight: Pending | None = None
         self._handshake_payload: tuple[int, bytes] | None = None
         self._handshake_tries = 0
@@ -431,9 +435,6 @@ class ClientSession(SessionBase, RequestQueue):
             self._drop("RAKP 2 for another console session ID")
             return
         auth = self.suite.auth
-        self.rakp2_capture = rakp.Rakp2Capture(
-            auth, self.sid_m, self.sid_c, self._r_m, rs.r_c, rs.guid_c, self._role(), self._username, rs.auth_code
-        )
         expected = rakp.rakp2_auth_code(
             auth, self._kuid, self.sid_m, self.sid_c, self._r_m, rs.r_c, rs.guid_c, self._role(), self._username
         )
@@ -444,6 +445,9 @@ class ClientSession(SessionBase, RequestQueue):
         ) == _AUTH_CODE_LEN[auth] + 1:
             auth_code = auth_code[:-1]  # the BMC sends one byte too many
         if not _equal(expected, auth_code):
+            self.rakp2_capture = rakp.Rakp2Capture(
+                auth, self.sid_m, self.sid_c, self._r_m, rs.r_c, rs.guid_c, self._role(), self._username, rs.auth_code
+            )
             # RAKP 3 with an error status (§13.22) tells the BMC to drop the half-open session at once
             abort = rakp.Rakp3(self._tag, RmcpPlusStatus.INVALID_INTEGRITY_CHECK_VALUE, self.sid_c, b"")
             self._outbox.append(frame.encode_v20_session(PayloadType.RAKP_3, 0, 0, rakp.encode_rakp3(abort)))
@@ -499,6 +503,7 @@ class ClientSession(SessionBase, RequestQueue):
         k1 = rakp.derive_k1(auth, self._sik)
         k2 = rakp.derive_k2(auth, self._sik)
         self._cipher = SessionCipher(self.suite.integrity, self.suite.confidentiality, k1, k2, self._kuid)
+        self._sik = self._r_m = self._r_c = b""  # the handshake's secrets are not kept past it
         self._handshake_payload = None
         self._deadline = None
         self.privilege = self.config.privilege
@@ -556,7 +561,7 @@ class ClientSession(SessionBase, RequestQueue):
         self._rq_seq = (self._rq_seq + 1) & 0x3F
         pending = Pending(self._rq_seq, netfn, cmd, data, internal=internal)
         if internal:
-            self._queue.appendleft(pending)
+            self._queue.insert(0, pending)
         else:
             self._queue.append(pending)
         self._pump(now)
@@ -564,7 +569,7 @@ class ClientSession(SessionBase, RequestQueue):
 
     def _pump(self, now: float) -> None:
         if self._inflight is None and self._queue and self.state in _SESSION_STATES:
-            self._inflight = self._queue.popleft()
+            self._inflight = self._queue.pop(0)
             self._transmit_inflight(now)
 
     def _transmit_inflight(self, now: float) -> None:

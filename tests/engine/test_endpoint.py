@@ -318,3 +318,41 @@ def test_a_rate_must_be_positive() -> None:
             endpoint.close()
 
     run(main())
+
+
+@pytest.mark.parametrize("cap", [1, 2])
+def test_requests_in_flight_per_bmc_are_capped_across_sessions(cap: int) -> None:
+    # many BMCs mishandle concurrent requests: at most `cap` in flight to one address, whatever the sessions;
+    # cancelled waiters give their turn back, and nothing is left counted at the end
+    from ipmifast.sim.fleet import Fleet
+
+    async def main() -> None:
+        async with Fleet(count=1, base="127.77.5.1", port=PORT + 5):
+            endpoint = await Endpoint.create(max_inflight_per_bmc=cap)
+            try:
+                conns = [endpoint.open("127.77.5.1", PORT + 5, SessionConfig(
+                    username=b"admin", password=b"ipmifast")) for _ in range(3)]
+                await asyncio.gather(*(c.established for c in conns))
+                seen: list[int] = []
+                service = endpoint.service
+
+                def watching(conn: Any) -> None:
+                    seen.append(sum(len(c._waiters) for c in conns))
+                    service(conn)
+
+                endpoint.service = watching  # type: ignore[method-assign]
+                tasks = [asyncio.ensure_future(c.request(0x06, 0x01)) for c in conns for _ in range(4)]
+                await asyncio.sleep(0)
+                tasks[5].cancel()
+                tasks[11].cancel()
+                done = await asyncio.gather(*tasks, return_exceptions=True)
+                assert sum(isinstance(d, asyncio.CancelledError) for d in done) == 2
+                assert all(d.cc == 0 for d in done if not isinstance(d, BaseException))
+                assert max(seen) == cap
+                assert endpoint._busy == {} and endpoint._turns == {}
+                endpoint.service = service  # type: ignore[method-assign]
+                await asyncio.gather(*(c.close() for c in conns))
+            finally:
+                endpoint.close()
+
+    run(main())

@@ -775,3 +775,46 @@ def test_crack_rakp2_c_equals_reference(words: list[bytes], pick: int, salt: byt
     secret = words[pick % len(words)] if words else b"absent"
     code = py.hmac_digest(algorithm, secret[:20].ljust(20, b"\0"), salt)
     assert c.crack_rakp2(algorithm, [salt], [code], words) == py.crack_rakp2(algorithm, [salt], [code], words)
+
+
+# ---------------------------------------------------------- the compiled AES paths: AES-NI and OpenSSL's AES_KEY
+
+
+@pytest.fixture
+def openssl_aes() -> Iterator[None]:
+    """SessionCipher objects made inside use OpenSSL's AES_KEY code even on a CPU with AES-NI."""
+    C._prefer_aesni(False)
+    try:
+        yield
+    finally:
+        C._prefer_aesni(True)
+
+
+def test_the_openssl_aes_path_gives_the_payload_vector(openssl_aes: None) -> None:
+    test_aes_cbc_payload_vector_through_seal_and_open(C)
+    test_cs3_and_cs17_datagram_layout(C)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(k2=st.binary(min_size=16, max_size=20), iv=st.binary(min_size=16, max_size=16),
+       payload=st.binary(max_size=300), integrity=st.sampled_from([0, 1, 4]))
+def test_aesni_openssl_and_reference_seal_alike_and_open_each_other(
+        k2: bytes, iv: bytes, payload: bytes, integrity: int) -> None:
+    k1 = bytes(range(32))
+    ni = C.SessionCipher(integrity, 1, k1, k2)
+    C._prefer_aesni(False)
+    try:
+        plain = C.SessionCipher(integrity, 1, k1, k2)
+    finally:
+        C._prefer_aesni(True)
+    ref = PY.SessionCipher(integrity, 1, k1, k2)
+    sealed = [c.seal(PayloadType.IPMI, 0x11223344, 9, payload, iv) for c in (ni, plain, ref)]
+    assert sealed[0] == sealed[1] == sealed[2]
+    for opener in (ni, plain, ref):
+        assert opener.open(sealed[0])[3] == payload
+
+
+def test_aesni_is_used_where_the_cpu_has_it() -> None:
+    with open("/proc/cpuinfo") as f:
+        flags = next(line for line in f if line.startswith("flags")).split()
+    assert C.AESNI == ("aes" in flags)
