@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scapy.layers.inet import IP, UDP, fragment
 from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, fragment6
 from scapy.layers.l2 import Ether
@@ -145,3 +147,31 @@ def test_reassembly_limits() -> None:
     assert len(r._pending) == MAX_PENDING
     assert r.add(b"z", 100.0, 8, False, b"\x02" * 8) is None and r.add(b"z", 100.0, 0, True, b"\x01" * 8) == (
         b"\x01" * 8 + b"\x02" * 8)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 0x1FFF), st.booleans(), st.binary(max_size=64),
+                          st.sampled_from([False, True])), max_size=40))
+def test_random_fragments_never_raise(pieces: list[tuple[int, int, bool, bytes, bool]]) -> None:
+    """Fragments with random identifications, offsets, flags and bytes, IPv4 and IPv6, fed as frames: the
+    analysis never raises, and every fragment is counted once, as a fragment."""
+    import struct
+
+    from scapy_layers.analyze import Analysis
+
+    analysis = Analysis(ports=[623])
+    for number, (ident, offset, more, data, v6) in enumerate(pieces, start=1):
+        udp_like = data
+        if v6:
+            frag = struct.pack(">BBHI", 17, 0, offset << 3 | more, ident)
+            ip = struct.pack(">IHBB16s16s", 0x60000000, len(frag) + len(udp_like), 44, 64, bytes(15) + b"\x01",
+                             bytes(15) + b"\x02") + frag
+            ethertype = b"\x86\xdd"
+        else:
+            ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp_like), ident, more << 13 | offset, 64, 17, 0,
+                             b"\x7f\x00\x00\x01", b"\x7f\x00\x00\x02")
+            ethertype = b"\x08\x00"
+        analysis.feed(number, float(number), 1, bytes(12) + ethertype + ip + udp_like)
+    report = analysis.report()
+    fragments = sum(1 for _i, offset, more, _d, _v in pieces if offset or more)
+    assert report["ip_fragments"]["fragments"] == fragments
