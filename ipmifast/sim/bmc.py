@@ -26,7 +26,7 @@ from ipmifast.engine.timers import LoopTimer
 from ipmifast.errors import DecodeError, IpmiError
 from ipmifast.proto import frame
 from ipmifast.proto.bmc import BmcSession, BmcState
-from ipmifast.proto.bmc15 import BmcSession15, BmcState15
+from ipmifast.proto.bmc15 import BmcSession15, BmcState15, answer_presession
 from ipmifast.proto.consts import (
     ASF_IANA,
     PAYLOAD_AUTHENTICATED,
@@ -51,6 +51,13 @@ PRIVILEGE = {(int(c.netfn), c.cmd): int(c.privilege) for c in COMMANDS}
 SESSION_LESS = frozenset((int(c.netfn), c.cmd) for c in COMMANDS if c.session_less)
 #: the v1.5 core answers this one itself before a session (with its quirk emulation)
 _V15_CORE_ANSWERS = (0x06, 0x38)
+#: answers that are a function of the request datagram alone (ASF Presence Pong: config None) or of the request and
+#: the shared IPMI v1.5 configuration (Get Channel Authentication Capabilities before a session): what discovery
+#: sends, the same bytes to every BMC. Bounded; a configuration change misses (its config object differs).
+_ANSWERS: dict[bytes, tuple[object, bytes]] = {}
+_ANSWERS_MAX = 1024
+#: where a v1.5 pre-session request keeps its netFn/LUN and command bytes (RMCP 4, session header 10, IPMI 1, 5)
+_V15_NETFN_AT, _V15_CMD_AT = 15, 19
 
 Schedule = Callable[[float, Callable[[], None]], object]
 #: (bmc, event kind, time): "power-on", "power-off", "power-cycle", "soft-off", "hard-reset",
@@ -129,6 +136,10 @@ class VirtualBmc:
 
     # ------------------------------------------------------------------ datagrams
     def datagram_received(self, data: bytes, peer: Any, now: float) -> None:
+        cached = _ANSWERS.get(data)
+        if cached is not None and (cached[0] is None or cached[0] is self.sessions15.config):
+            self.send(cached[1], peer)
+            return
         try:
             rmcp_class, auth_type, ptype, session_id = frame.peek(data)
         except IpmiError:
@@ -143,6 +154,15 @@ class VirtualBmc:
                 self._presession20(data, peer, now)
             else:
                 self.sessions20.datagram_received(data, peer, now)
+        elif session_id == 0 and len(data) > _V15_CMD_AT and auth_type == AuthType.NONE and (
+                data[_V15_NETFN_AT] >> 2, data[_V15_CMD_AT]) == _V15_CORE_ANSWERS:
+            config = self.sessions15.config
+            answer = answer_presession(data, config)
+            if answer is None:
+                self.sessions15.datagram_received(data, peer, session_id, now)  # it counts what it drops
+                return
+            _remember(data, config, answer)
+            self.send(answer, peer)
         elif session_id != 0 or not self._presession15(data, peer, now):
             self.sessions15.datagram_received(data, peer, session_id, now)
 
@@ -154,7 +174,9 @@ class VirtualBmc:
             return
         if msg.message_type == AsfMessageType.PRESENCE_PING:
             # supported entities: IPMI (bit 7) and ASF 1.0; interactions: none (Table 13-2 / ASF 2.0 3.2.4.3)
-            self.send(frame.encode_asf_pong(msg.message_tag, oem_iana=ASF_IANA, supported_entities=0x81), peer)
+            pong = frame.encode_asf_pong(msg.message_tag, oem_iana=ASF_IANA, supported_entities=0x81)
+            _remember(data, None, pong)
+            self.send(pong, peer)
 
     def _presession_answer(self, msg: bytes, now: float) -> bytes | None:
         """The response message to a pre-session request of a session-less command, or None."""
@@ -411,3 +433,9 @@ class VirtualBmc:
 
 
 from ipmifast.sim import sensors as _sensors  # noqa: E402, F401  (SDR, sensor, SEL and FRU handlers)
+
+
+def _remember(request: bytes, config: object, answer: bytes) -> None:
+    if len(_ANSWERS) >= _ANSWERS_MAX:
+        _ANSWERS.clear()
+    _ANSWERS[request] = (config, answer)
