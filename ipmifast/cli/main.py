@@ -295,7 +295,11 @@ def main(argv: list[str] | None = None) -> int:
         host = opts.host
         for warning in opts.warnings:
             print(warning, file=sys.stderr)
-        if is_fleet(opts.host) or "credentials" in opts.fleet:
+        if rest[:2] == ["sol", "log"]:  # holds many consoles open at once: its own loop (ipmifast/cli/sol_log.py)
+            from ipmifast.cli.sol_log import run_sol_log
+
+            code = run_sol_log(opts, rest[2:])
+        elif is_fleet(opts.host) or "credentials" in opts.fleet:
             from ipmifast.cli.fleet import run_fleet_verb
 
             code = run_fleet_verb(opts, rest, opts.fleet)

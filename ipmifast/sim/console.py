@@ -31,7 +31,7 @@ SEQ_MAX_LINES = 2_000_000
 CTRL_C, CTRL_D = 0x03, 0x04
 
 BOOT_LOG = (
-    "[    0.000000] Linux version 6.1.0-sim (ipmifast@sim) #1 SMP PREEMPT_DYNAMIC\r\n"
+    "\r\n[    0.000000] Linux version 6.1.0-sim (ipmifast@sim) #1 SMP PREEMPT_DYNAMIC\r\n"
     "[    0.000000] Command line: BOOT_IMAGE=/vmlinuz-6.1.0-sim root=/dev/sda1 ro console=tty0 "
     "console=ttyS1,115200n8\r\n"
     "[    0.000000] BIOS-provided physical RAM map:\r\n"
