@@ -107,6 +107,18 @@ class _Body(Packet):
     def extract_padding(self, s: bytes) -> tuple[bytes, bytes]:
         return b"", s
 
+    @classmethod
+    def fixed_length(cls) -> int:
+        """Bytes of the fields every body of this layer has (optional and variable-length ones not counted):
+        shorter data is not this body (``IPMIRequest.body()`` gives Raw)."""
+        size = 0.0
+        for fld in cls.fields_desc:
+            if isinstance(fld, ConditionalField) or (isinstance(fld, StrField)
+                                                     and not isinstance(fld, StrFixedLenField)):
+                continue
+            size += fld.sz
+        return int(size)
+
     def reaches(self, end: int) -> bool:
         """Optional trailing fields: a built body has them, a dissected one when its bytes reach ``end``."""
         return self._wire_len is None or self._wire_len >= end
@@ -498,7 +510,7 @@ class GetVsoCapabilitiesRq(_Body):
 
 
 #: (request netfn, cmd, is a response) -> body layer
-BODIES: dict[tuple[int, int, bool], type[Packet]] = {
+BODIES: dict[tuple[int, int, bool], type[_Body]] = {
     (NetFn.APP, AppCmd.GET_CHANNEL_AUTH_CAPABILITIES, False): GetChannelAuthCapabilitiesRq,
     (NetFn.APP, AppCmd.GET_CHANNEL_AUTH_CAPABILITIES, True): GetChannelAuthCapabilitiesRs,
     (NetFn.APP, AppCmd.GET_SESSION_CHALLENGE, False): GetSessionChallengeRq,
@@ -531,14 +543,14 @@ BODIES: dict[tuple[int, int, bool], type[Packet]] = {
 }
 
 #: Group Extension requests, by (cmd, defining body code): the first data byte names the defining body (§5.1)
-GROUP_EXTENSION_BODIES: dict[tuple[int, int], type[Packet]] = {
+GROUP_EXTENSION_BODIES: dict[tuple[int, int], type[_Body]] = {
     (0x00, _PICMG): GetPicmgPropertiesRq,
     (0x3E, _PICMG): GetHpmxCapabilitiesRq,
     (0x00, _VSO): GetVsoCapabilitiesRq,
 }
 
 
-def body_class(netfn: int, cmd: int, is_response: bool, data: bytes) -> type[Packet] | None:
+def body_class(netfn: int, cmd: int, is_response: bool, data: bytes) -> type[_Body] | None:
     """The body layer of a message's data, or None when there is none for it."""
     request_netfn = netfn & 0x3E
     if request_netfn == NetFn.GROUP_EXTENSION:

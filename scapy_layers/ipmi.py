@@ -304,7 +304,7 @@ class _Message(_WireLength):
         is_response = isinstance(self, IPMIResponse)
         data = bytes(self.data)
         cls = body_class(self.netfn, self.cmd, is_response, data)
-        if cls is None or (is_response and self.cc):
+        if cls is None or (is_response and self.cc) or len(data) < cls.fixed_length():
             return Raw(data)
         try:
             return cls(data)

@@ -461,3 +461,74 @@ def test_body_dispatch_on_netfn_command_and_direction(netfn: int, cmd: int, data
         fields["cc"] = 0
     message = RMCP(bytes(RMCP() / IPMISession15() / cls(**fields)))[cls]
     assert type(message.body()).__name__ == layer
+
+
+def _body_classes() -> list[type[Packet]]:
+    from scapy_layers.cmds import BODIES, GROUP_EXTENSION_BODIES
+
+    return sorted({*BODIES.values(), *GROUP_EXTENSION_BODIES.values()}, key=lambda c: c.__name__)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_body_classes()), st.binary(max_size=40))
+def test_any_data_dissects_into_a_body_or_raw(cls: type[Packet], data: bytes) -> None:
+    """Arbitrary data for any command: body() never raises (a body too short for its fixed fields is Raw), and a
+    body layer rebuilt from its fields dissects to the same fields."""
+    from scapy_layers.cmds import BODIES, GROUP_EXTENSION_BODIES
+    from tests.scapy_layers.oracle import present_fields
+
+    if cls in GROUP_EXTENSION_BODIES.values():
+        (cmd, code), = [k for k, v in GROUP_EXTENSION_BODIES.items() if v is cls]
+        netfn, is_rs, data = 0x2C, False, bytes((code,)) + data
+    else:
+        netfn, cmd, is_rs = next(k for k, v in BODIES.items() if v is cls)
+    message = (IPMIResponse(netfn=netfn | 1, cmd=cmd, cc=0, data=data) if is_rs
+               else IPMIRequest(netfn=netfn, cmd=cmd, data=data))
+    body = RMCP(bytes(RMCP() / IPMISession15() / message))[IPMIResponse if is_rs else IPMIRequest].body()
+    if isinstance(body, Raw):
+        return
+    assert isinstance(body, cls)
+    fields = present_fields(body)
+    rebuilt = cls(bytes(body))
+    assert present_fields(rebuilt) == fields
+
+
+@given(st.binary(min_size=11, max_size=20), st.binary(min_size=3, max_size=6), st.binary(min_size=2, max_size=6))
+def test_body_layers_agree_with_the_core_decoders(device: bytes, status: bytes, reading: bytes) -> None:
+    """Get Device ID, Get Chassis Status, Get Sensor Reading: the layers' fields and the core's decoders read
+    the same bits (where the core accepts the data)."""
+    from ipmifast.cmds import app, chassis
+    from ipmifast.errors import DecodeError
+    from ipmifast.records import sdr
+    from scapy_layers.cmds import GetChassisStatusRs, GetDeviceIdRs, GetSensorReadingRs
+
+    d = GetDeviceIdRs(device)
+    try:
+        core = app.decode_get_device_id_rs(device)
+    except DecodeError:  # a firmware minor revision that is not BCD
+        pass
+    else:
+        assert (d.device_id, d.device_revision, bool(d.provides_sdrs), not d.update_in_progress, d.firmware_major,
+                d.product_id) == (core.device_id, core.device_revision, core.provides_sdrs, core.device_available,
+                                  core.firmware_major, core.product_id)
+        assert d.manufacturer_id & 0x0FFFFF == core.manufacturer_id
+        assert (d.aux_firmware_revision if len(device) >= 15 else None) == core.aux_firmware_revision
+    c = GetChassisStatusRs(status)
+    try:
+        core_status = chassis.decode_get_chassis_status_rs(status)
+    except DecodeError:  # an identify state the spec reserves
+        pass
+    else:
+        assert (bool(c.power_on), bool(c.power_overload), bool(c.interlock), bool(c.power_fault),
+                bool(c.power_control_fault), c.restore_policy, bool(c.intrusion), bool(c.front_panel_lockout),
+                bool(c.drive_fault), bool(c.cooling_fault)) == (
+            core_status.power_on, core_status.power_overload, core_status.interlock, core_status.power_fault,
+            core_status.power_control_fault, core_status.restore_policy, core_status.intrusion,
+            core_status.front_panel_lockout, core_status.drive_fault, core_status.cooling_fault)
+        assert (core_status.front_panel is not None) == (len(status) > 3)
+    r = GetSensorReadingRs(reading)
+    core_reading = sdr.decode_sensor_reading(reading)
+    states = sum(getattr(r, f"state_{n}") << n for n in range(15) if f"state_{n}" in r.fields)
+    assert (r.raw, bool(r.event_messages_enabled), bool(r.scanning_enabled), bool(r.unavailable), states) == (
+        core_reading.raw, core_reading.event_messages_enabled, core_reading.scanning_enabled,
+        core_reading.unavailable, core_reading.states)
