@@ -86,6 +86,8 @@ BOOT_DEVICES = {
 
 _AF_INET, _AF_INET6 = socket.AF_INET, socket.AF_INET6
 _endpoints: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, Endpoint]] = weakref.WeakKeyDictionary()
+#: the last loop seen by ``default_endpoint`` and its endpoints (a fast path for the loop of a fleet run)
+_last: tuple[Callable[[], object], dict[int, Endpoint]] = (lambda: None, {})
 _creating: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
@@ -93,16 +95,21 @@ async def default_endpoint(host: str = "") -> Endpoint:
     """The running loop's shared engine endpoint for ``host``'s address family (one socket per family)."""
     import asyncio
 
-    from ipmifast.engine.endpoint import Endpoint
-
+    global _last
     loop = asyncio.get_running_loop()
     family = _AF_INET6 if ":" in host else _AF_INET
-    per_family = _endpoints.get(loop)  # not setdefault: a WeakKeyDictionary makes a weak reference per call
-    if per_family is None:
-        per_family = _endpoints[loop] = {}
+    last_loop, per_family = _last
+    if last_loop() is not loop:  # a weak-keyed lookup makes a weak reference per call: only on a change of loop
+        found = _endpoints.get(loop)
+        if found is None:
+            found = _endpoints[loop] = {}
+        per_family = found
+        _last = (weakref.ref(loop), per_family)
     endpoint = per_family.get(family)
     if endpoint is not None and endpoint.transport is not None:
         return endpoint
+    from ipmifast.engine.endpoint import Endpoint
+
     async with _creating.setdefault(loop, asyncio.Lock()):  # concurrent first connects create ONE socket
         endpoint = per_family.get(family)
         if endpoint is None or endpoint.transport is None:
@@ -565,8 +572,11 @@ class Client:
         import asyncio
 
         async def shutdown() -> None:
+            global _last
             for endpoint in _endpoints.pop(self._loop, {}).values():
                 endpoint.close()
+            if _last[0]() is self._loop:
+                _last = (lambda: None, {})
 
         if self._loop.is_running():
             asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result()
