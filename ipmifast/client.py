@@ -194,7 +194,7 @@ class Bmc:
         try:
             await conn.established
         except BaseException:
-            if not conn.closed.done():
+            if not conn.is_closed:
                 await conn.close()
             raise
         self._conn = conn
@@ -204,7 +204,7 @@ class Bmc:
         conn = self._conn
         if conn is None:
             raise LocalProtocolError("the session is closed")
-        if conn.closed.done():  # the keep-alive failed or the BMC closed the session
+        if conn.is_closed:  # the keep-alive failed or the BMC closed the session
             if not self.reconnect:
                 raise SessionTimeout(f"the session to {self.host} was lost")
             conn = await self._reopen(conn)
@@ -225,7 +225,7 @@ class Bmc:
 
     async def _reopen(self, old: Connection) -> Connection:
         self._conn = None
-        if not old.closed.done():
+        if not old.is_closed:
             import asyncio
 
             asyncio.ensure_future(old.close())  # best effort: frees the slot if the BMC still has it

@@ -207,7 +207,7 @@ class HostAudit:
             await conn.established
             response = await conn.request(NetFn.APP, app.AppCommand.GET_DEVICE_ID, b"")
         except (ConnectionTimeout, IpmiError):
-            if not conn.closed.done():
+            if not conn.is_closed:
                 await conn.close()
             return None
         if response.cc:

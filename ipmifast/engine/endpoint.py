@@ -47,7 +47,8 @@ class Connection:
     """One RMCP+ session on an ``Endpoint``: await ``established``, ``request()`` and ``close()``."""
 
     __slots__ = (
-        "endpoint", "session", "addr", "session_id", "established", "closed", "_waiters", "on_sol_data", "__weakref__"
+        "endpoint", "session", "addr", "session_id", "established", "_closed", "_closed_reason", "_waiters",
+        "on_sol_data", "__weakref__",
     )
 
     def __init__(self, endpoint: Endpoint, session: AnySession, addr: Address, session_id: int) -> None:
@@ -58,9 +59,24 @@ class Connection:
         #: our SIDm, unique on the endpoint's socket
         self.session_id = session_id
         self.established: asyncio.Future[SessionEstablished] = loop.create_future()
-        self.closed: asyncio.Future[str] = loop.create_future()
+        #: why the session ended, once it did (``closed`` makes a future of it only for those who wait)
+        self._closed_reason: str | None = None
+        self._closed: asyncio.Future[str] | None = None
         self._waiters: dict[int, asyncio.Future[ResponseReceived]] = {}
         self.on_sol_data: Callable[[bytes], None] | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed_reason is not None
+
+    @property
+    def closed(self) -> asyncio.Future[str]:
+        """Done, with the reason, when the session has ended (made on first use: most sessions are never awaited)."""
+        if self._closed is None:
+            self._closed = self.endpoint.loop.create_future()
+            if self._closed_reason is not None:
+                self._closed.set_result(self._closed_reason)
+        return self._closed
 
     @property
     def host(self) -> str:
@@ -69,12 +85,12 @@ class Connection:
     async def request(self, netfn: int, cmd: int, data: bytes = b"") -> ResponseReceived:
         """Send one request in this session (serialised behind earlier ones) and wait for its response."""
         await self.established
-        if self.closed.done():
+        if self._closed_reason is not None:
             raise LocalProtocolError("request() on a closed session")
         endpoint = self.endpoint
         await endpoint._acquire(self.addr)
         try:
-            if self.closed.done():
+            if self._closed_reason is not None:
                 raise LocalProtocolError("request() on a closed session")
             rq_seq = self.session.request(netfn, cmd, data, endpoint.now())
             waiter: asyncio.Future[ResponseReceived] = endpoint.loop.create_future()
@@ -86,7 +102,7 @@ class Connection:
 
     async def close(self) -> None:
         """Close Session, retransmitted until answered (or the retries are spent); then forget the session."""
-        if not self.closed.done():
+        if self._closed_reason is None:
             self.session.close(self.endpoint.now())
             self.endpoint.service(self)
         await asyncio.shield(self.closed)
@@ -129,8 +145,10 @@ class Connection:
             if not waiter.done():
                 waiter.set_exception(error)
         self._waiters.clear()
-        if not self.closed.done():
-            self.closed.set_result(reason)
+        if self._closed_reason is None:
+            self._closed_reason = reason
+            if self._closed is not None:
+                self._closed.set_result(reason)
         self.endpoint.forget(self)
 
 

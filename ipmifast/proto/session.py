@@ -503,7 +503,7 @@ class ClientSession(SessionBase, RequestQueue):
         k1 = rakp.derive_k1(auth, self._sik)
         k2 = rakp.derive_k2(auth, self._sik)
         self._cipher = SessionCipher(self.suite.integrity, self.suite.confidentiality, k1, k2, self._kuid)
-        self._sik = self._r_m = self._r_c = b""  # the handshake's secrets are not kept past it
+        self._sik = self._r_m = self._r_c = self._kuid = b""  # the handshake's secrets are not kept past it
         self._handshake_payload = None
         self._deadline = None
         self.privilege = self.config.privilege
