@@ -7,8 +7,9 @@
 - Get Sensor Reading (§35.14, Table 35-15);
 - Get FRU Inventory Area Info, Read FRU Data (§34.1, §34.2, Tables 34-1, 34-2); Get SDR Repository Info,
   Reserve SDR Repository, Get SDR (§33.9, §33.11, §33.12, Tables 33-3, 33-5, 33-6);
-- the Group Extension probes ipmitool sends: Get PICMG Properties (PICMG 3.0 Table 3-11), Get HPM.x
-  Capabilities (HPM.2 Table 3-1), Get VSO Capabilities (VSO Table 3-1), requests only.
+- the Group Extension probes ipmitool sends (defined by PICMG 3.0, PICMG HPM.2 and VITA 46.11, not by IPMI):
+  Get PICMG Properties, Get HPM.x Capabilities, Get VSO Capabilities, requests only (the simulator and ipmi_sim
+  answer them with an error completion code).
 
 ``IPMIRequest.body()`` and ``IPMIResponse.body()`` give the body layer of a message (Raw for other commands and
 for error responses). Field names are those of ``ipmifast.cmds`` and ``ipmifast.records`` where they have the
@@ -489,21 +490,21 @@ class GetSdrRs(_Body):
 
 
 class GetPicmgPropertiesRq(_Body):
-    """Get PICMG Properties request (PICMG 3.0 Table 3-11): the PICMG identifier (00h)."""
+    """Get PICMG Properties request (PICMG 3.0): the PICMG identifier (00h)."""
 
     name = "Get PICMG Properties Request"
     fields_desc = [XByteField("picmg_identifier", 0x00)]
 
 
 class GetHpmxCapabilitiesRq(_Body):
-    """Get HPM.x Capabilities request (PICMG HPM.2 Table 3-1): PICMG identifier, HPM.x identifier."""
+    """Get HPM.x Capabilities request (PICMG HPM.2): PICMG identifier, HPM.x identifier."""
 
     name = "Get HPM.x Capabilities Request"
     fields_desc = [XByteField("picmg_identifier", 0x00), XByteField("hpm_identifier", 0x02)]
 
 
 class GetVsoCapabilitiesRq(_Body):
-    """Get VSO Capabilities request (VITA 46.11 Table 3-1): the VSO identifier (03h)."""
+    """Get VSO Capabilities request (VITA 46.11): the VSO identifier (03h)."""
 
     name = "Get VSO Capabilities Request"
     fields_desc = [XByteField("vso_identifier", 0x03)]
