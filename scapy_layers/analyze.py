@@ -103,16 +103,8 @@ _RMCP_ACK = 0x80
 _RMCP_CLASS_MASK = 0x1F
 _V20_SID_END = 10  # RMCP header, auth type, payload type, session ID (Table 13-8)
 _NOT_IPMI_OR_SOL = PAYLOAD_TYPE_MASK & ~PayloadType.SOL  # payload types 00h and 01h have no other bit set
-# RAKP 2 HMACs for offline cracking: hashcat mode 7300 "IPMI2 RAKP HMAC-SHA1" (salt:hmac) and 7350 "IPMI2 RAKP
-# HMAC-MD5" (hmac:salt, hashcat/hashcat src/modules/module_07350.c); none for HMAC-SHA256. John the Ripper jumbo:
-# $rakp$salt$hmac, its formats RAKP, RAKP-MD5, RAKP-SHA256 told apart by the HMAC's length (openwall/john
-# src/rakp*_fmt_plug.c). The salt is the same for all: SIDm, SIDc, Rm, Rc, GUIDc, role, ULength, user name.
-_RAKP_HASH_FORMATS: dict[int, tuple[str, int | None, str]] = {  # auth algorithm -> name, hashcat mode, john format
-    AuthAlgorithm.RAKP_HMAC_SHA1: ("RAKP-HMAC-SHA1", 7300, "RAKP"),
-    AuthAlgorithm.RAKP_HMAC_MD5: ("RAKP-HMAC-MD5", 7350, "RAKP-MD5"),
-    AuthAlgorithm.RAKP_HMAC_SHA256: ("RAKP-HMAC-SHA256", None, "RAKP-SHA256"),
-}
-_HASHCAT_HMAC_FIRST = 7350
+# RAKP 2 HMACs for offline cracking: the formats of hashcat and John the Ripper are the core's (ipmifast.proto.rakp
+# RAKP_HASH_FORMATS). The salt is the same for all: SIDm, SIDc, Rm, Rc, GUIDc, role, ULength, user name.
 # Get Session Challenge (Table 22-16): request auth type + 16-byte user name, response temporary session ID +
 # 16-byte challenge; Activate Session response (Table 22-17): auth type, session ID, inbound sequence, privilege
 _CHALLENGE_RQ_LEN = 17
@@ -1116,7 +1108,7 @@ class Analysis:
             {"session": s.number, "bmc": names.endpoint(s.bmc), "user": s.username.decode("latin-1"),
              **rakp_hash(s.rakp_auth, s.rakp_salt, s.rakp_hmac)}
             for s in self.sessions if s.rakp_salt is not None and s.rakp_hmac and s.username is not None
-            and s.rakp_auth in _RAKP_HASH_FORMATS
+            and s.rakp_auth in rakp.RAKP_HASH_FORMATS
         ]
         return {
             "file": path,
@@ -1150,11 +1142,9 @@ def rakp_hash(auth: int, salt: bytes, auth_code: bytes) -> dict[str, Any]:
     7300, ``hmac:salt`` for 7350, and for HMAC-SHA256 the 7300 layout ``salt:hmac``, labelled by ``algorithm``);
     ``john``, John the Ripper's ``$rakp$salt$hmac``, and ``john_format`` (RAKP, RAKP-MD5, RAKP-SHA256). The
     salt is SIDm, SIDc, Rm, Rc, GUIDc, role, ULength and the user name, as RAKP 2's HMAC covers them (§13.31)."""
-    name, mode, john_format = _RAKP_HASH_FORMATS[auth]
-    salt_hex, hmac_hex = salt.hex(), auth_code.hex()
-    line = f"{hmac_hex}:{salt_hex}" if mode == _HASHCAT_HMAC_FIRST else f"{salt_hex}:{hmac_hex}"
-    return {"algorithm": name, "hashcat_mode": mode, "hash": line, "john_format": john_format,
-            "john": f"$rakp${salt_hex}${hmac_hex}"}
+    name, mode, john_format = rakp.RAKP_HASH_FORMATS[auth]
+    line, john = rakp.rakp_hash_lines(auth, salt, auth_code)
+    return {"algorithm": name, "hashcat_mode": mode, "hash": line, "john_format": john_format, "john": john}
 
 
 def _flow_key(src: tuple[bytes, int], dst: tuple[bytes, int], sid: int) -> bytes:

@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-E", dest="password_env", action="store_true", help="read that password from IPMI_PASSWORD")
     p.add_argument("-F", dest="force", action="store_true", help="use a password file others can read")
     p.add_argument("--json", action="store_true", help="one JSON object per host (JSON Lines), as hosts finish")
-    p.add_argument("--hashes", metavar="FILE", help="write the HMAC-SHA1 RAKP hashes for hashcat -m 7300 --username")
+    p.add_argument("--hashes", metavar="FILE", help="write the RAKP hashes for hashcat --username: FILE for -m 7300 "
+                   "(HMAC-SHA1), FILE.7350 for -m 7350 (HMAC-MD5)")
     p.add_argument("--fail-on", choices=("critical", "high", "medium", "low"), metavar="SEVERITY",
                    help="exit 1 when a finding at or above SEVERITY (critical, high, medium, low) was found")
     p.add_argument("-N", "--timeout", type=float, default=1.0, metavar="SECONDS", help="seconds per try (default 1)")
@@ -125,7 +126,7 @@ async def _audit(args: argparse.Namespace, targets: list[tuple[str, int] | tuple
                 "host": d.host, "port": d.port,
                 "findings": [f.report() for f in findings(e)],
                 "hashes": [{"user": name.decode("latin-1"), "hashcat_mode": c.hashcat_mode,
-                            "hash": c.hash_line()} for name, c in e.captures.items()],
+                            "hash": c.hash_line(), "john": c.john_line()} for name, c in e.captures.items()],
                 "unknown_users": [n.decode("latin-1") for n in e.unknown_users],
                 "cipher_suites": list(e.suites) if e.suites is not None else None,
                 "not_checked": e.not_checked,
@@ -206,12 +207,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     options = AuditOptions(users=users or DEFAULT_USERS, words=words, username=users[0] if password and users
                            else None, password=password, timeout=args.timeout, retries=args.retries)
     targets = list(_numeric(expand(args.hosts, args.port, args.exclude)))
-    hashes = None
+    hash_files: dict[int, TextIO] = {}
+
+    def hash_file(mode: int) -> TextIO:
+        if mode not in hash_files:
+            path = args.hashes if mode == 7300 else f"{args.hashes}.{mode}"
+            try:
+                hash_files[mode] = open(path, "w", encoding="latin-1")  # noqa: SIM115 - closed below
+            except OSError as exc:
+                raise UsageError(f"cannot write the hash file {path}: {exc.strerror}") from None
+        return hash_files[mode]
+
     if args.hashes:
-        try:
-            hashes = open(args.hashes, "w", encoding="latin-1")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise UsageError(f"cannot write the hash file {args.hashes}: {exc.strerror}") from None
+        hash_file(7300)
     reports: list[dict[str, object]] = []
     start = time.perf_counter()
 
@@ -221,16 +229,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             if args.json:
                 out.write(json.dumps(report) + "\n")
                 out.flush()
-            if hashes is not None:
+            if args.hashes:
                 for h in report.get("hashes", []):  # type: ignore[attr-defined]
-                    if h["hashcat_mode"] == 7300:
-                        hashes.write(f"{report['host']}/{h['user'].replace(':', '?')}:{h['hash']}\n")
+                    if h["hashcat_mode"] is not None:
+                        hash_file(h["hashcat_mode"]).write(
+                            f"{report['host']}/{h['user'].replace(':', '?')}:{h['hash']}\n")
 
     try:
         run_loop(main())
     finally:
-        if hashes is not None:
-            hashes.close()
+        for f in hash_files.values():
+            f.close()
     elapsed = time.perf_counter() - start
     if not args.json:
         _table(reports, args.port, out)

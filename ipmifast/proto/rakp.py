@@ -88,6 +88,24 @@ _KEY_CONSTANT_LEN = 20
 _RAKP2_CODE_LEN = {1: 20, 2: 16, 3: 32}
 #: hashcat -m 7300: "IPMI2 RAKP HMAC-SHA1"
 HASHCAT_RAKP_HMAC_SHA1 = 7300
+#: the RAKP 2 HMAC as the crackers take it, by authentication algorithm: (name, hashcat mode, John the Ripper format).
+#: hashcat 7300 "IPMI2 RAKP HMAC-SHA1" is ``salt:hmac``, 7350 "IPMI2 RAKP HMAC-MD5" ``hmac:salt``
+#: (hashcat src/modules/module_07350.c); hashcat has no mode for HMAC-SHA256. John the Ripper (jumbo) takes
+#: ``$rakp$salt$hmac`` for all three (formats RAKP, RAKP-MD5, RAKP-SHA256).
+RAKP_HASH_FORMATS: dict[int, tuple[str, int | None, str]] = {
+    1: ("RAKP-HMAC-SHA1", 7300, "RAKP"),
+    2: ("RAKP-HMAC-MD5", 7350, "RAKP-MD5"),
+    3: ("RAKP-HMAC-SHA256", None, "RAKP-SHA256"),
+}
+_HASHCAT_HMAC_FIRST = 7350
+
+
+def rakp_hash_lines(auth: int, salt: bytes, code: bytes) -> tuple[str, str]:
+    """The hashcat line (``salt:hmac``, or ``hmac:salt`` for mode 7350) and the John ``$rakp$`` line of a capture."""
+    mode = RAKP_HASH_FORMATS[auth][1]
+    salt_hex, code_hex = salt.hex(), code.hex()
+    hashcat = f"{code_hex}:{salt_hex}" if mode == _HASHCAT_HMAC_FIRST else f"{salt_hex}:{code_hex}"
+    return hashcat, f"$rakp${salt_hex}${code_hex}"
 
 
 @dataclass(frozen=True)
@@ -168,12 +186,16 @@ class Rakp2Capture:
 
     @property
     def hashcat_mode(self) -> int | None:
-        """hashcat's mode for this HMAC: 7300 ("IPMI2 RAKP HMAC-SHA1"); hashcat has none for HMAC-MD5 or SHA-256."""
-        return HASHCAT_RAKP_HMAC_SHA1 if self.auth == AuthAlgorithm.RAKP_HMAC_SHA1 else None
+        """hashcat's mode for this HMAC: 7300 (HMAC-SHA1), 7350 (HMAC-MD5), None (HMAC-SHA256: hashcat has none)."""
+        return RAKP_HASH_FORMATS[self.auth][1]
 
     def hash_line(self) -> str:
-        """``salt:hmac`` in hex, the layout of hashcat mode 7300 (used for every algorithm; the mode says which)."""
-        return f"{self.salt.hex()}:{self.code.hex()}"
+        """The hashcat line: ``salt:hmac`` in hex (mode 7300, and HMAC-SHA256), ``hmac:salt`` for mode 7350."""
+        return rakp_hash_lines(self.auth, self.salt, self.code)[0]
+
+    def john_line(self) -> str:
+        """John the Ripper's ``$rakp$salt$hmac`` (format ``RAKP_HASH_FORMATS[auth][2]``)."""
+        return rakp_hash_lines(self.auth, self.salt, self.code)[1]
 
     def __repr__(self) -> str:
         return f"Rakp2Capture(auth={self.auth}, username={self.username!r}, sid_c=0x{self.sid_c:08x})"
