@@ -103,6 +103,9 @@ _RMCP_ACK = 0x80
 _RMCP_CLASS_MASK = 0x1F
 _V20_SID_END = 10  # RMCP header, auth type, payload type, session ID (Table 13-8)
 _NOT_IPMI_OR_SOL = PAYLOAD_TYPE_MASK & ~PayloadType.SOL  # payload types 00h and 01h have no other bit set
+#: IPv6 extension headers with the generic layout (next header, length in 8-octet units - 1): hop-by-hop options,
+#: routing, destination options (RFC 8200 §4.3-4.6)
+_IPV6_OPTION_HEADERS = frozenset((0, 43, 60))
 # RAKP 2 HMACs for offline cracking: the formats of hashcat and John the Ripper are the core's (ipmifast.proto.rakp
 # RAKP_HASH_FORMATS). The salt is the same for all: SIDm, SIDc, Rm, Rc, GUIDc, role, ULength, user name.
 # Get Session Challenge (Table 22-16): request auth type + 16-byte user name, response temporary session ID +
@@ -482,6 +485,11 @@ class Analysis:
             src, dst = data[at + 8 : at + 24], data[at + 24 : at + 40]
             end = min(n, at + 40 + (data[at + 4] << 8 | data[at + 5]))
             at += 40
+            while next_header in _IPV6_OPTION_HEADERS:  # hop-by-hop, routing, destination options (RFC 8200 §4)
+                if end < at + 8:
+                    self.bad["IPv6 extension header cut short"] += 1
+                    return
+                next_header, at = data[at], at + (data[at + 1] + 1) * 8
             if next_header == _IPV6_FRAGMENT and end >= at + _IPV6_FRAGMENT_LEN:
                 # a Fragment header right after the fixed header (RFC 8200 §4.5): next header, reserved,
                 # offset (13 bits) / M flag, identification

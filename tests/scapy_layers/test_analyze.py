@@ -370,11 +370,11 @@ def test_every_cipher_suite_of_the_core_decrypts(tmp_path: Path) -> None:
             "Set Session Privilege Level", "Get Chassis Status", "Close Session"], suite
 
 
-@pytest.mark.parametrize("encapsulation", ["vlan", "ipv6", "sll", "sll2", "raw", "pcap-ns"])
+@pytest.mark.parametrize("encapsulation", ["vlan", "ipv6", "ipv6-options", "sll", "sll2", "raw", "pcap-ns"])
 def test_other_link_layers_give_the_same_analysis(tmp_path: Path, encapsulation: str) -> None:
     """The datagrams of a reference capture re-framed: 802.1Q, IPv6, Linux cooked v1 / v2, raw IP, nanoseconds."""
     from scapy.layers.inet import IP, UDP
-    from scapy.layers.inet6 import IPv6
+    from scapy.layers.inet6 import IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting
     from scapy.layers.l2 import CookedLinux, CookedLinuxV2, Dot1Q, Ether
     from scapy.packet import Raw
     from scapy.utils import PcapWriter
@@ -385,10 +385,14 @@ def test_other_link_layers_give_the_same_analysis(tmp_path: Path, encapsulation:
     frames = []
     for d in read_udp("a-lanplus-c3-chassis-power.pcap"):
         udp = UDP(sport=d.src[1], dport=d.dst[1]) / Raw(d.payload)
-        ip = IPv6(src=v6[d.src[0]], dst=v6[d.dst[0]]) if encapsulation == "ipv6" else IP(src=d.src[0], dst=d.dst[0])
+        ip = IPv6(src=v6[d.src[0]], dst=v6[d.dst[0]]) if encapsulation.startswith("ipv6") else IP(
+            src=d.src[0], dst=d.dst[0])
+        if encapsulation == "ipv6-options":  # extension headers before UDP (RFC 8200 §4) are walked past
+            ip = ip / IPv6ExtHdrHopByHop() / IPv6ExtHdrRouting() / IPv6ExtHdrDestOpt()
         frames.append({
             "vlan": Ether(src=MAC_A, dst=MAC_B) / Dot1Q(vlan=7) / ip / udp,
             "ipv6": Ether(src=MAC_A, dst=MAC_B) / ip / udp,
+            "ipv6-options": Ether(src=MAC_A, dst=MAC_B) / ip / udp,
             "sll": CookedLinux(proto=0x0800) / ip / udp,
             "sll2": CookedLinuxV2(proto=0x0800) / ip / udp,
             "raw": ip / udp,
