@@ -1,7 +1,8 @@
 #!/bin/sh
 # Everything ipmifast needs on a fresh Debian/Ubuntu machine, idempotent:
 #   - the real IPMI peers the tests run against (OpenIPMI ipmi_sim, ipmitool, FreeIPMI, tshark, tcpdump)
-#   - the build tools (gcc, Python headers, OpenSSL's libcrypto headers for the compiled crypto)
+#   - the build tools (gcc, Python headers, OpenSSL's libcrypto headers for the compiled crypto; clang for the
+#     AddressSanitizer + libFuzzer build the fuzzers use, scripts/build-asan.sh)
 #   - a virtualenv in .venv with ipmifast built in place (Cython extensions) and its test tools.
 # Run as root or with sudo available. Re-running it only does what is missing.
 set -eu
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 PATH="$PATH:/usr/sbin:/sbin"; export PATH
 
 need_apt=0
-for tool in ipmi_sim ipmitool ipmipower ipmi-chassis tshark tcpdump ip gcc; do
+for tool in ipmi_sim ipmitool ipmipower ipmi-chassis tshark tcpdump ip gcc clang; do
     command -v "$tool" >/dev/null 2>&1 || need_apt=1
 done
 [ -f /usr/include/openssl/evp.h ] || need_apt=1
@@ -22,7 +23,7 @@ if [ "$need_apt" = 1 ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends \
         openipmi ipmitool freeipmi-tools tshark tcpdump iproute2 procps \
-        gcc libc6-dev libssl-dev python3-dev python3-venv
+        gcc clang libc6-dev libssl-dev python3-dev python3-venv
 fi
 
 if [ ! -x .venv/bin/python ]; then
