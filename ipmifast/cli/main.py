@@ -284,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
     """The console script (``argv`` None: this process runs one verb and ends) or a call with ``argv``."""
     one_shot = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
+    if one_shot and any(a[:2] in ("-P", "-k", "-y") for a in argv):
+        from ipmifast.cli.proctitle import hide_secrets
+
+        hide_secrets(argv)
     debug = "--debug" in argv
     host: str | None = argv[argv.index("-H") + 1] if "-H" in argv[:-1] else None
     try:
