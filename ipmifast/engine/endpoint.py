@@ -184,6 +184,9 @@ class Endpoint(asyncio.DatagramProtocol):
         self._timers: LoopTimer[int] = LoopTimer(loop, self._on_timer)
         #: datagrams no session took, by reason
         self.unrouted: Counter[str] = Counter()
+        #: datagrams the sessions dropped (replays, AuthCode mismatches, malformed...), by reason, summed as each
+        #: session ends
+        self.dropped: Counter[str] = Counter()
         self.datagrams_sent = 0
         #: datagrams produced in this loop iteration, sent together by ``_flush``; sendmmsg calls made
         self._batch_out: list[bytes] = []
@@ -285,6 +288,9 @@ class Endpoint(asyncio.DatagramProtocol):
         sid_m = conn.session_id
         if self._by_sid.get(sid_m) is conn:
             del self._by_sid[sid_m]
+            drops = conn.session.drops
+            if drops:
+                self.dropped.update(drops)
             self._timers.set(sid_m, None)
             at = self._v15_at.get(conn.addr)
             if at is not None and conn in at:

@@ -1,7 +1,7 @@
 """``ipmifast sim``: run a fleet of virtual BMCs until interrupted.
 
     ipmifast sim --count N --base 127.1.0.1 [--port 623] [--ports] [--profile NAME] [--state-dir DIR] [--seed S]
-                 [--user NAME:PASSWORD[:PRIVILEGE]]... [--fail-rate F] [--drop-rate F]
+                 [--user NAME:PASSWORD[:PRIVILEGE]]... [--fail-rate F] [--drop-rate F] [--duplicate-rate F]
 
 Prints where the BMCs listen and with which credentials, then serves until SIGINT or SIGTERM (exit 0). Bad input is
 one line, ``ipmifast: <message>``, and exit status 64; a port that cannot be bound is exit status 1.
@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fraction of the BMCs that never answer (chosen by --seed; default 0)")
     p.add_argument("--drop-rate", type=float, default=0.0, metavar="F",
                    help="fraction of all datagrams dropped on arrival (default 0)")
+    p.add_argument("--duplicate-rate", type=float, default=0.0, metavar="F",
+                   help="fraction of all datagrams handled twice on arrival (default 0)")
     p.add_argument("--list-profiles", action="store_true", help="list the profiles and exit")
     return p
 
@@ -76,7 +78,8 @@ def _fleet(args: argparse.Namespace) -> Fleet:
         users = [parse_user(u) for u in args.user]
         return Fleet(
             args.count, args.base, args.port, ports=args.ports, profile=args.profile, users=users or None,
-            seed=args.seed, drop_rate=args.drop_rate, fail_rate=args.fail_rate, state_dir=args.state_dir,
+            seed=args.seed, drop_rate=args.drop_rate, fail_rate=args.fail_rate, duplicate_rate=args.duplicate_rate,
+            state_dir=args.state_dir,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -131,8 +134,9 @@ def banner(fleet: Fleet, out: TextIO) -> None:
         print(f"  weakness: {finding}", file=out)
     if fleet.store is not None:
         print(f"  state kept in {fleet.store.directory}", file=out)
-    if fleet.fail_rate or fleet.drop_rate:
-        print(f"  {fleet.fail_rate:.0%} of the BMCs never answer; {fleet.drop_rate:.0%} of datagrams are dropped",
+    if fleet.fail_rate or fleet.drop_rate or fleet.duplicate_rate:
+        print(f"  {fleet.fail_rate:.0%} of the BMCs never answer; {fleet.drop_rate:.0%} of datagrams are dropped, "
+              f"{fleet.duplicate_rate:.0%} duplicated",
               file=out)
     print("  stop with Ctrl-C (SIGINT) or SIGTERM", file=out)
     out.flush()

@@ -99,6 +99,7 @@ class Fleet:
         seed: int = 0,
         drop_rate: float = 0.0,
         fail_rate: float = 0.0,
+        duplicate_rate: float = 0.0,
         state_dir: str | os.PathLike[str] | None = None,
         setup: Iterable[Callable[[VirtualBmc], None]] = (),
         cipher_suites: Iterable[int] | None = None,
@@ -113,7 +114,7 @@ class Fleet:
             raise ValueError(f"{base!r} is not an IPv4 address") from None
         if not first.is_loopback:
             raise ValueError(f"{base} is not a loopback address: the simulator serves 127.0.0.0/8 only")
-        for name, rate in (("drop_rate", drop_rate), ("fail_rate", fail_rate)):
+        for name, rate in (("drop_rate", drop_rate), ("fail_rate", fail_rate), ("duplicate_rate", duplicate_rate)):
             if not 0.0 <= rate <= 1.0:
                 raise ValueError(f"{name} {rate} is not between 0 and 1")
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
@@ -128,6 +129,9 @@ class Fleet:
         build_state(self.profile, 0, seed, str(first), port, tuple(self.users))  # refuse bad users now, not later
         self.drop_rate = drop_rate
         self.fail_rate = fail_rate
+        #: fraction of arriving datagrams handled twice (a duplicating network; the BMC's answers to a duplicate
+        #: request are duplicates too)
+        self.duplicate_rate = duplicate_rate
         self.setup = list(setup)
         if ports:
             self.addresses = [(base, port + i) for i in range(count)]
@@ -189,6 +193,8 @@ class Fleet:
             if bmc is not None:
                 assert self.loop is not None
                 bmc.datagram_received(data, src, self.loop.time())
+                if self.duplicate_rate and self._random.random() < self.duplicate_rate:
+                    bmc.datagram_received(data, src, self.loop.time())
 
         return receive
 
