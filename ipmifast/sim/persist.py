@@ -56,6 +56,27 @@ class StateStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.write_errors = 0
         self.load_errors = 0
+        self.stale_removed = self._remove_stale()
+
+    def _remove_stale(self) -> int:
+        """Delete the temporary files a killed simulator left (``.NAME.PID.tmp`` of a PID that is gone): the state
+        files themselves are whole, the old or the new one; a half-written temporary file is never read."""
+        removed = 0
+        for tmp in self.directory.glob(".bmc-*.json.*.tmp"):
+            try:
+                pid = int(tmp.name.rsplit(".", 2)[-2])
+                os.kill(pid, 0)
+                continue  # a running simulator is writing it
+            except (ValueError, ProcessLookupError):
+                pass
+            except PermissionError:
+                continue  # another user's live process
+            try:
+                tmp.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
 
     def path(self, address: str, port: int) -> Path:
         return self.directory / f"bmc-{address}-{port}.json"
