@@ -542,7 +542,8 @@ async def sol_activate(bmc: Any, args: list[str]) -> Output:
     log = open(log_path, "ab") if log_path else None  # noqa: SIM115 - closed below
     stdin_fd, stdout_fd = sys.stdin.fileno(), sys.stdout.fileno()
     sys.stdout.flush()
-    current, extra = bmc, []
+    current: Any = bmc
+    extra: list[Any] = []
     try:
         with Terminal(stdin_fd) as terminal:
             notice = _notice(terminal.tty)

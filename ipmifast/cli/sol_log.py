@@ -152,9 +152,12 @@ class SolLogger:
                  concurrency: int = 256, clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
         from ipmifast.cli.oneshot import session_config
 
-        self.config = session_config(opts, password)
-        if not hasattr(self.config, "cipher_suite"):
+        from ipmifast.proto.session import SessionConfig
+
+        config = session_config(opts, password)
+        if not isinstance(config, SessionConfig):
             raise UsageError("sol log needs RMCP+ sessions: use -I lanplus")
+        self.config = config
         self.clock = clock
         self.concurrency = concurrency
         per_host: dict[str, int] = {}

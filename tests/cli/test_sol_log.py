@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from ipmifast.sim.fleet import Fleet
-from tests.cli.test_sol_console import LOGIN, Pty
 from tests.cli.conftest import EXECUTABLE
+from tests.cli.test_sol_console import LOGIN, Pty
 from tests.sim.conftest import FleetThread, on_loop
 
 PORT = 9909

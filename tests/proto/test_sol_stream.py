@@ -49,4 +49,5 @@ def test_one_megabyte_each_way_under_loss(impl: ModuleType) -> None:
     assert console.retransmits > 0 and bmc.retransmits > 0 and console.duplicates + bmc.duplicates > 0
     link.run(lambda: console.pending == 0 and bmc.pending == 0, limit=link.now + 60)
     assert console.pending == 0 and bmc.pending == 0
-    print(f"{impl.__impl__}: {link.datagrams} datagrams, {console.retransmits + bmc.retransmits} retransmits, {link.now:.1f} s of fake time")
+    retransmits = console.retransmits + bmc.retransmits
+    print(f"{impl.__impl__}: {link.datagrams} datagrams, {retransmits} retransmits, {link.now:.1f} s of fake time")
