@@ -149,3 +149,64 @@ def test_sol_keystroke_echo(benchmark: Any, sim: Fleet, peer: str) -> None:
     finally:
         p.send(b"\x15")  # clear the line
         stop(p, peer)
+
+
+LOG_PORT = 9911
+LOG_COUNT = 1000
+
+
+def test_sol_log_fleet(benchmark: Any, tmp_path: Path) -> None:
+    """``sol log`` over 1,000 simulated consoles (an in-process fleet on UDP port 9911): seconds until every
+    console is connected, then 10 s in which every host prints one line a second; the child's CPU (user + system)
+    for the whole run, and per console-second of the steady part."""
+    import resource
+    import signal
+    import subprocess
+
+    exe = str(EXECUTABLE) if EXECUTABLE.exists() else "ipmifast"
+    with FleetThread(count=LOG_COUNT, base="127.89.4.1", port=LOG_PORT) as fleet:
+        hosts = [a for a, _ in fleet.addresses]
+        for h in hosts:
+            on_loop(fleet, lambda h=h: fleet.bmc(h).power(True, fleet.bmc(h).clock(), "power-on"))
+        spec = tmp_path / "hosts.txt"
+        spec.write_text("\n".join(hosts) + "\n")
+        logs = tmp_path / "logs"
+
+        def active() -> int:
+            return on_loop(fleet, lambda: sum(fleet.bmc(h).sol_active() is not None for h in hosts))
+
+        def run() -> dict[str, float]:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.monotonic()
+            proc = subprocess.Popen([exe, "-H", f"@{spec}", "-p", str(LOG_PORT), "-U", "admin", "-P", "ipmifast",
+                                     "sol", "log", "--dir", str(logs)], stderr=subprocess.PIPE)  # fmt: skip
+            while active() < LOG_COUNT:
+                if time.monotonic() - started > 120:
+                    proc.kill()
+                    pytest.fail(f"only {active()} of {LOG_COUNT} consoles connected")
+                time.sleep(0.2)
+            connected = time.monotonic() - started
+            for second in range(10):
+                def tick(n: int = second) -> None:
+                    for h in hosts:
+                        bmc = fleet.bmc(h)
+                        session, console = bmc.sol_active()
+                        console.send(b"\r\n%s tick %d" % (h.encode(), n))
+                        bmc.sessions20.flush(session.sid_c, bmc.clock())
+
+                on_loop(fleet, tick)
+                time.sleep(1.0)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            assert proc.returncode == 0, err
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            lines = sum(1 for p in logs.iterdir() for line in p.read_bytes().splitlines() if b" tick " in line)
+            assert lines >= LOG_COUNT * 9
+            return {"seconds to connect all": round(connected, 2), "child CPU s": round(cpu, 2),
+                    "tick lines logged": lines}  # fmt: skip
+
+        benchmark.group = "sol log, 1,000 consoles"
+        result = benchmark.pedantic(run, rounds=1)
+        benchmark.extra_info.update(result)
+        print(f"\nsol log over {LOG_COUNT} consoles: {result}")

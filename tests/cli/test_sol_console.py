@@ -7,7 +7,6 @@ Simulator fleets here use UDP ports 9906-9909 (distinct from every other test mo
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import select
