@@ -212,6 +212,32 @@ def test_bmc_that_vanishes_ends_the_console_with_the_terminal_restored() -> None
         p.close()
 
 
+def test_reconnect_after_the_bmc_vanishes_and_comes_back() -> None:
+    """``--reconnect``: the simulator stops (the window gives up after 7 x 500 ms), new sessions are tried every 2 s
+    while it is down, and the console carries on when a new simulator answers on the same address."""
+    host = "127.89.1.2"
+    first = FleetThread(count=1, base=host, port=VANISH_PORT)
+    fleet = first.__enter__()
+    power_on(fleet, host)
+    p = Pty(activate_cmd(host, VANISH_PORT, "--reconnect"))
+    try:
+        login(p)
+        first.__exit__(None, None, None)
+        p.send(b"x")
+        at = p.expect(b"[SOL session lost: the BMC stopped answering; reconnecting]", timeout=30)
+        at = p.expect(b"[reconnect failed: ", start=at, timeout=30)
+        with FleetThread(count=1, base=host, port=VANISH_PORT) as again:
+            power_on(again, host)
+            at = p.expect(b"[reconnected]", start=at, timeout=30)
+            p.expect(b"sim-host login: ", start=at)
+            p.send(b"root\rx\rhostname\r")
+            p.expect(b"hostname\r\nsim-host\r\n", start=at)
+            p.send(b"\r~.")
+            assert p.wait() == 0 and p.attrs_restored()
+    finally:
+        p.close()
+
+
 def test_already_active_needs_force_and_the_first_console_is_told(sim: Fleet, console: list[Pty]) -> None:
     host = "127.89.0.3"
     power_on(sim, host)
