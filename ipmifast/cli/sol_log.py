@@ -151,7 +151,6 @@ class SolLogger:
     def __init__(self, opts: Options, password: bytes, targets: list[tuple[str, int]], directory: Path,
                  concurrency: int = 256, clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
         from ipmifast.cli.oneshot import session_config
-
         from ipmifast.proto.session import SessionConfig
 
         config = session_config(opts, password)
