@@ -31,7 +31,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip setuptools wheel "Cython>=3"
 # --no-build-isolation: build with the venv's Cython/setuptools; editable so the compiled modules sit in the tree
-.venv/bin/python -m pip install --quiet --no-build-isolation -e ".[test,scapy_layers]"
+.venv/bin/python -m pip install --quiet --no-build-isolation -e ".[test,scapy_layers,cluster]"
 .venv/bin/python -c 'import ipmifast.proto.frame as f, ipmifast.proto.crypto as c, ipmifast.proto.sol as s, \
 ipmifast.engine.batch as b, ipmifast.engine.mmsg as m; \
 assert (f.__impl__, c.__impl__, s.__impl__, b.__impl__, m.__impl__) == ("c",) * 5, "compiled extension not loaded"; \

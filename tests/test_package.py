@@ -94,7 +94,7 @@ def test_ruff_clean() -> None:
 def test_mypy_strict_on_the_sans_io_core() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "mypy", "ipmifast/proto", "ipmifast/cmds", "ipmifast/records", "ipmifast/engine",
-         "ipmifast/sim", "ipmifast/cli", "ipmifast/client.py"],
+         "ipmifast/sim", "ipmifast/cli", "ipmifast/cluster", "ipmifast/client.py"],
         capture_output=True, text=True, cwd=ROOT,
     )
     assert out.returncode == 0, out.stdout + out.stderr

@@ -60,7 +60,7 @@ class AuditOptions:
     users: Sequence[bytes] = DEFAULT_USERS
     words: Sequence[bytes] = ()
     username: bytes | None = None
-    password: bytes | None = None
+    password: bytes | None = field(default=None, repr=False)  # never in a repr (a log line, a Dask task)
     timeout: float = 1.0
     retries: int = 1
     checks: frozenset[str] = field(default_factory=frozenset)  # empty: every check

@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, default=64, help="hosts audited at once (default 64)")
     p.add_argument("--rate", type=float, default=None, metavar="PPS",
                    help="at most this many discovery datagrams per second (default: no cap)")
+    from ipmifast.cli.cluster import add_options
+
+    add_options(p)
+    p.add_argument("--worker-password", metavar="env:VAR|file:PATH",
+                   help="with --cluster: the first -U user's password, read on each worker")
     return p
 
 
@@ -202,10 +207,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     users = _users(args.users)
     if (args.password is not None or args.password_file or args.password_env) and not users:
         raise UsageError("-P/-f/-E give the password of the first -U user: give -U too")
+    if args.worker_password and not users:
+        raise UsageError("--worker-password is the password of the first -U user: give -U too")
     password = _password(args)
-    words = _read_lines(args.wordlist, "word list") if args.wordlist else []
-    options = AuditOptions(users=users or DEFAULT_USERS, words=words, username=users[0] if password and users
-                           else None, password=password, timeout=args.timeout, retries=args.retries)
+    # on a cluster the word list is read by the workers, from the same path
+    words = _read_lines(args.wordlist, "word list") if args.wordlist and not args.cluster else []
+    options = AuditOptions(users=users or DEFAULT_USERS, words=words,
+                           username=users[0] if (password or args.worker_password) and users else None,
+                           password=password, timeout=args.timeout, retries=args.retries)
     targets = list(_numeric(expand(args.hosts, args.port, args.exclude)))
     hash_files: dict[int, TextIO] = {}
 
@@ -223,20 +232,31 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     reports: list[dict[str, object]] = []
     start = time.perf_counter()
 
+    def consume(report: dict[str, object]) -> None:
+        reports.append(report)
+        if args.json:
+            out.write(json.dumps(report) + "\n")
+            out.flush()
+        if args.hashes:
+            for h in report.get("hashes", []):  # type: ignore[attr-defined]
+                if h["hashcat_mode"] is not None:
+                    hash_file(h["hashcat_mode"]).write(f"{report['host']}/{h['user'].replace(':', '?')}:{h['hash']}\n")
+
     async def main() -> None:
         async for report in _audit(args, targets, options):
-            reports.append(report)
-            if args.json:
-                out.write(json.dumps(report) + "\n")
-                out.flush()
-            if args.hashes:
-                for h in report.get("hashes", []):  # type: ignore[attr-defined]
-                    if h["hashcat_mode"] is not None:
-                        hash_file(h["hashcat_mode"]).write(
-                            f"{report['host']}/{h['user'].replace(':', '?')}:{h['hash']}\n")
+            consume(report)
 
     try:
-        run_loop(main())
+        if args.cluster:  # the same audit, in shards on a Dask cluster's workers (cli/cluster.py)
+            from ipmifast.cli.cluster import password_secret, run_job
+            from ipmifast.cluster.work import AuditJob
+
+            plain = argparse.Namespace(**{**vars(args), "password": None, "password_file": None})
+            secret = password_secret(password, args.worker_password)
+            wordlist = os.path.abspath(args.wordlist) if args.wordlist else None
+            run_job(args, lambda run_id: AuditJob(run_id, plain, options, secret, wordlist), targets, consume)
+        else:
+            run_loop(main())
     finally:
         for f in hash_files.values():
             f.close()
@@ -258,6 +278,15 @@ def main(argv: list[str]) -> int:
         args = _parser().parse_args(argv)
         if args.timeout <= 0 or args.retries < 0 or args.concurrency < 1 or (args.rate is not None and args.rate <= 0):
             raise UsageError("--timeout and --rate must be positive, --retries at least 0, --concurrency at least 1")
+        from ipmifast.cli.cluster import check_options
+
+        check_options(args)
+        if args.worker_password:
+            if not args.cluster:
+                raise UsageError("--worker-password is read on a cluster's workers: give --cluster too")
+            from ipmifast.cluster.work import Secret
+
+            Secret.named(args.worker_password)
         return run(args, sys.stdout)
     except IpmiError as exc:
         print(f"ipmifast: {exc}", file=sys.stderr)

@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, default=1024, help="hosts in flight at once (default 1024)")
     p.add_argument("--rate", type=float, default=None, metavar="PPS",
                    help="at most this many datagrams per second (default: no cap)")
+    from ipmifast.cli.cluster import add_options
+
+    add_options(p)
     return p
 
 
@@ -133,14 +136,23 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     reports: list[dict[str, object]] = []
     start = time.perf_counter()
 
+    def consume(report: dict[str, object]) -> None:
+        reports.append(report)
+        if args.json:
+            out.write(json.dumps(report) + "\n")
+            out.flush()
+
     async def main() -> None:
         async for report in _scan(args, targets):
-            reports.append(report)
-            if args.json:
-                out.write(json.dumps(report) + "\n")
-                out.flush()
+            consume(report)
 
-    run_loop(main())
+    if args.cluster:  # the same scan, in shards on a Dask cluster's workers (cli/cluster.py)
+        from ipmifast.cli.cluster import run_job
+        from ipmifast.cluster.work import DiscoverJob
+
+        run_job(args, lambda run_id: DiscoverJob(run_id, args), targets, consume)
+    else:
+        run_loop(main())
     elapsed = time.perf_counter() - start
     if not args.json:
         rows = [list(COLUMNS)] + [_row(r) for r in sorted(reports, key=lambda r: _sort_key(str(r["host"])))]
@@ -163,6 +175,9 @@ def main(argv: list[str]) -> int:
         args = _parser().parse_args(argv)
         if args.timeout <= 0 or args.retries < 0 or args.concurrency < 1 or (args.rate is not None and args.rate <= 0):
             raise UsageError("--timeout and --rate must be positive, --retries at least 0, --concurrency at least 1")
+        from ipmifast.cli.cluster import check_options
+
+        check_options(args)
         return run(args, sys.stdout)
     except IpmiError as exc:
         print(f"ipmifast: {exc}", file=sys.stderr)

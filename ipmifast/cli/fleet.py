@@ -39,7 +39,7 @@ DESTRUCTIVE = {("power", "off"), ("power", "cycle"), ("power", "reset"), ("power
 _CHASSIS_POWER_SAFE = {"status", "on"}
 #: error class -> exit status (README: exit codes)
 EXIT = {"timeout": 3, "auth": 2, "cipher": 2, "privilege": 2, "completion-code": 1, "network": 1, "error": 1,
-        "host not found": 68}
+        "host not found": 68, "cluster": 69, "unknown": 1}
 
 
 def destructive(rest: list[str]) -> bool:
@@ -222,7 +222,7 @@ def run_fleet_verb(opts: Options, rest: list[str], fleet: dict[str, Any], out: T
         credentials = CredentialsFile(fleet["credentials"], opts.port, opts.force_file)
     uncovered = credentials is None or any(getattr(credentials.lookup(h), "password", None) is None
                                            for h, _ in targets)
-    password = need_password(opts) if uncovered else opts.password
+    password = need_password(opts) if uncovered and "worker_password" not in fleet else opts.password
     progress = Progress(len(targets), err)
     fmt = "json" if opts.json else fleet.get("format", "text")
     if fmt == "csv":
@@ -240,8 +240,13 @@ def run_fleet_verb(opts: Options, rest: list[str], fleet: dict[str, Any], out: T
 
     start = time.monotonic()
     try:
-        outcomes = run_loop(_run(opts, rest, targets, password, int(fleet.get("concurrency", 256)), emit,
-                                 credentials, fleet.get("rate")))
+        if "cluster" in fleet:  # the same run, in shards on a Dask cluster's workers (cli/cluster.py)
+            from ipmifast.cli.cluster import fleet_outcomes
+
+            outcomes = fleet_outcomes(opts, rest, targets, password, credentials, fleet, emit)
+        else:
+            outcomes = run_loop(_run(opts, rest, targets, password, int(fleet.get("concurrency", 256)), emit,
+                                     credentials, fleet.get("rate")))
     except IpmiError:
         progress.end()
         raise

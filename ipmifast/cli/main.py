@@ -57,16 +57,18 @@ fleet runs (-H naming many hosts: 10.1.0.[1-254], node[001-200], 10.1.0.0/22, a,
   --concurrency N  sessions at once (default 256)      --rate PPS         at most PPS datagrams per second
   -x RANGE         leave these hosts out               --credentials FILE per-host users and passwords (CSV)
   --json, --csv    one line per host, as hosts finish  --yes, --dry-run   confirm / only list a power off
+  --cluster tcp://SCHEDULER:8786   run in shards on a Dask cluster's workers (pip install 'ipmifast[cluster]')
+  --shard-size N   hosts per Dask task                 --worker-password env:VAR|file:PATH  read on the workers
 
 verbs: chassis, power, mc, channel, lan, sol, user, session, raw, sdr, sensor, sel, fru,
-       demo, sim, pcap, discover, audit
+       demo, sim, pcap, discover, audit, cluster
   (run "ipmifast VERB" without arguments for that verb's usage)
 """
 
 #: options that take a value
 _VALUE_OPTIONS = {
     "-I", "-H", "-p", "-U", "-P", "-f", "-C", "-L", "-A", "-k", "-y", "-R", "-N", "-W", "-b", "-t", "--sdr-cache",
-    "--concurrency", "-x", "--exclude", "--credentials", "--rate",
+    "--concurrency", "-x", "--exclude", "--credentials", "--rate", "--cluster", "--shard-size", "--worker-password",
 }
 _FLAG_OPTIONS = {"-E", "-a", "-v", "-F", "--json", "--debug", "-h", "--help", "--csv", "--yes", "--dry-run"}
 
@@ -160,6 +162,19 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         opts.fleet["format"] = "csv"
     if "--credentials" in raw:
         opts.fleet["credentials"] = raw["--credentials"]
+    if "--cluster" in raw:
+        opts.fleet["cluster"] = raw["--cluster"]
+    if "--shard-size" in raw:
+        opts.fleet["shard_size"] = _int(raw["--shard-size"], "--shard-size")
+        if opts.fleet["shard_size"] < 1:
+            raise UsageError("--shard-size must be at least 1")
+    if "--worker-password" in raw:
+        from ipmifast.cluster.work import Secret
+
+        Secret.named(raw["--worker-password"])  # checked here, read on the workers
+        opts.fleet["worker_password"] = raw["--worker-password"]
+    if ("shard_size" in opts.fleet or "worker_password" in opts.fleet) and "cluster" not in opts.fleet:
+        raise UsageError("--shard-size and --worker-password are for cluster runs: give --cluster too")
     opts.fleet["yes"] = "--yes" in flags
     opts.fleet["dry_run"] = "--dry-run" in flags
     opts.debug = "--debug" in flags
@@ -291,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv
     host: str | None = argv[argv.index("-H") + 1] if "-H" in argv[:-1] else None
     try:
-        if argv and argv[0] in ("demo", "sim", "pcap", "discover", "audit"):
+        if argv and argv[0] in ("demo", "sim", "pcap", "discover", "audit", "cluster"):
             return _delegate(argv)
         if one_shot:
             gc.disable()  # nothing here lives long enough for the collector to pay for itself
@@ -303,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
             from ipmifast.cli.sol_log import run_sol_log
 
             code = run_sol_log(opts, rest[2:])
-        elif is_fleet(opts.host) or "credentials" in opts.fleet:
+        elif is_fleet(opts.host) or "credentials" in opts.fleet or "cluster" in opts.fleet:
             from ipmifast.cli.fleet import run_fleet_verb
 
             code = run_fleet_verb(opts, rest, opts.fleet)
@@ -364,6 +379,10 @@ def _delegate(argv: list[str]) -> int:
         from ipmifast.cli.audit import main as audit_main
 
         return audit_main(argv[1:])
+    if argv[0] == "cluster":
+        from ipmifast.cli.cluster import main as cluster_main
+
+        return cluster_main(argv[1:])
     from ipmifast.cli.demo import main as demo_main
 
     return demo_main(argv[1:])
