@@ -9,6 +9,7 @@ The command line, output formats, progress and summary are those of a local run 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -18,8 +19,21 @@ from typing import Any
 from ipmifast.cli.args import UsageParser
 from ipmifast.errors import IpmiError, UsageError
 
-#: seconds to wait for the scheduler to answer and for a first worker to join
+#: seconds to wait for the scheduler to answer and for a first worker to join (IPMIFAST_CLUSTER_TIMEOUT)
 CONNECT_TIMEOUT = 10.0
+
+
+def _connect_timeout() -> float:
+    value = os.environ.get("IPMIFAST_CLUSTER_TIMEOUT")
+    if value is None:
+        return CONNECT_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise UsageError(f"IPMIFAST_CLUSTER_TIMEOUT={value!r}: give a number of seconds")
+    return seconds
 
 
 def sharded(address: str, job: Any, targets: Sequence[Any], segment_of: Callable[[Any], str | None] | None,
@@ -29,9 +43,10 @@ def sharded(address: str, job: Any, targets: Sequence[Any], segment_of: Callable
     from ipmifast.cluster.shards import plan
     from ipmifast.cluster.shards import shard_size as default_size
 
-    client = driver.connect(address, CONNECT_TIMEOUT)
+    timeout = _connect_timeout()
+    client = driver.connect(address, timeout)
     try:
-        slots = driver.wait_for_workers(client, plan(targets, max(len(targets), 1), segment_of), CONNECT_TIMEOUT)
+        slots = driver.wait_for_workers(client, plan(targets, max(len(targets), 1), segment_of), timeout)
         shards = plan(targets, shard_size or default_size(len(targets), slots), segment_of)
         for _, results in driver.run_sharded(client, job, shards):
             yield from results
@@ -179,15 +194,17 @@ def _local(args: argparse.Namespace) -> int:
 def _workers(args: argparse.Namespace) -> int:
     from ipmifast.cluster import driver
 
-    client = driver.connect(args.address, CONNECT_TIMEOUT)
+    client = driver.connect(args.address, _connect_timeout())
     try:
-        found = driver.workers(client)
+        found = driver.workers(client, shards=True)
     finally:
         client.close()
     print(f"{len(found)} workers, {sum(int(w['nthreads']) for w in found.values())} threads")
     for address, w in sorted(found.items()):
         resources = ",".join(f"{k}={v:g}" for k, v in sorted(w["resources"].items())) or "-"
-        print(f"  {address}  threads {w['nthreads']}  resources {resources}")
+        shards = w.get("shards")
+        print(f"  {address}  name {w['name']}  threads {w['nthreads']}  resources {resources}  "
+              f"shards run {'?' if shards is None else shards}")
     return 0
 
 

@@ -251,8 +251,9 @@ def run_fleet_verb(opts: Options, rest: list[str], fleet: dict[str, Any], out: T
         progress.end()
         raise
     progress.end()
-    if fmt == "text":
-        _grouped(outcomes, opts.port, out)
+    if fmt == "text":  # hosts in the order they were given, however they finished (locally or on a cluster)
+        position = {target: i for i, target in enumerate(targets)}
+        _grouped(sorted(outcomes, key=lambda o: position.get((o.host, o.port), len(position))), opts.port, out)
     err.write(summary(outcomes, time.monotonic() - start) + "\n")
     failures = Counter(o.kind for o in outcomes if not o.ok)
     if not failures:

@@ -50,11 +50,19 @@ def connect(address: str, timeout: float = 10.0) -> Any:
         raise ClusterError(f"--cluster {address!r}: {exc}") from None
 
 
-def workers(client: Any) -> dict[str, dict[str, Any]]:
-    """The scheduler's workers: address -> {"nthreads", "resources", "name"}."""
+def workers(client: Any, shards: bool = False) -> dict[str, dict[str, Any]]:
+    """The scheduler's workers: address -> {"nthreads", "resources", "name"} (and "shards" they ran, asked of
+    each worker, with ``shards``)."""
     info = client.scheduler_info(n_workers=-1)["workers"]
-    return {address: {"nthreads": w.get("nthreads", 1), "resources": dict(w.get("resources") or {}),
-                      "name": w.get("name")} for address, w in info.items()}
+    found = {address: {"nthreads": w.get("nthreads", 1), "resources": dict(w.get("resources") or {}),
+                       "name": w.get("name")} for address, w in info.items()}
+    if shards and found:
+        from ipmifast.cluster.work import shards_done
+
+        for address, count in client.run(shards_done, on_error="return").items():
+            if address in found:
+                found[address]["shards"] = count if isinstance(count, int) else None
+    return found
 
 
 def wait_for_workers(client: Any, shards: Sequence[Shard[Any]], timeout: float) -> int:

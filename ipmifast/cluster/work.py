@@ -239,8 +239,19 @@ def claim_name(job: Job, shard: Shard[Any]) -> str:
     return f"ipmifast-claim-{job.run_id}-{shard.index}"
 
 
+#: shards this process has run (``ipmifast cluster workers`` shows it per worker)
+shards_run = 0
+
+
+def shards_done() -> int:
+    """How many shards this worker process has run (called on the workers by ``driver.workers``)."""
+    return shards_run
+
+
 def run_shard(job: Job, shard: Shard[Any]) -> list[Any]:
     """The Dask task: ``job`` over ``shard`` on this process's engine; its results, one per host."""
+    global shards_run
+    shards_run += 1
     loop = engine_loop()
     if not job.destructive:
         return asyncio.run_coroutine_threadsafe(job.run(shard.targets), loop).result()
