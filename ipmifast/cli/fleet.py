@@ -228,13 +228,17 @@ def run_fleet_verb(opts: Options, rest: list[str], fleet: dict[str, Any], out: T
     if fmt == "csv":
         out.write("host,port,status,output\n")
 
+    failed = 0
+
     def emit(outcome: Outcome, so_far: list[Outcome]) -> None:
+        nonlocal failed
         if fmt == "json":
             out.write(_json_line(outcome) + "\n")
             out.flush()
         elif fmt == "csv":
             out.write(_csv_row(outcome))
-        progress.update(len(so_far), sum(1 for o in so_far if not o.ok))
+        failed += not outcome.ok  # counted as hosts finish: a sum over so_far here made a run quadratic
+        progress.update(len(so_far), failed)
 
     from ipmifast.engine.loop import run as run_loop
 
