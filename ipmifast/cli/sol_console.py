@@ -10,8 +10,10 @@ with ``--force``.
 
 The console (``Console``) is one ``selectors`` loop over standard input and the session's UDP socket, driving
 the sans-IO ``ClientSession`` and its ``SolWindow``. ``EscapeParser`` (sans-IO) finds ipmitool's escapes in the
-keystrokes: only right after a newline, ``~.`` disconnects, ``~B`` sends a break, ``~?`` prints help, ``~~``
-sends one ``~`` (``-e CHAR`` changes ``~``). A terminal on standard input goes into raw mode, and is restored on
+keystrokes: only right after a newline, ``~.`` disconnects, ``~B`` sends a break, ``~^Z`` suspends ipmifast,
+``~w`` types ``stty rows R cols C`` with the terminal's size, ``~?`` prints help, ``~~`` sends one ``~`` (``-e CHAR``
+changes ``~``). While idle, a Get Device ID every ``--keepalive`` seconds (15) keeps the session open and finds a
+BMC that is gone. A terminal on standard input goes into raw mode, and is restored on
 every way out (``~.``, end of input, errors, SIGINT/SIGTERM/SIGHUP, the BMC deactivating SOL or vanishing).
 Without a terminal, standard input is sent as it comes and the console ends at its end, once the output has
 been quiet for ``QUIET`` seconds.
@@ -66,7 +68,7 @@ MAX_PENDING = 16384
 READ_SIZE = 4096
 
 usage("sol", "sol info [CHANNEL] | sol set PARAMETER VALUE [CHANNEL] [noguard] | sol activate [--force] [-e CHAR] "
-             "[--log FILE] [--reconnect] | sol deactivate | sol looptest [COUNT [INTERVAL_MS]] | "
+             "[--log FILE] [--reconnect] [--keepalive SECONDS] | sol deactivate | sol looptest [COUNT [INTERVAL_MS]] | "
              "sol log --dir DIR [--duration SECONDS]  (PARAMETER: set-in-progress, enabled, force-encryption, "
              "force-authentication, privilege-level, character-accumulate-level, character-send-threshold, "
              "retry-count, retry-interval, non-volatile-bit-rate, volatile-bit-rate)")
@@ -92,6 +94,8 @@ class Escape(enum.Enum):
     BREAK = "break"
     HELP = "help"
     DISCONNECT = "disconnect"
+    SUSPEND = "suspend"  # ~^Z: stop ipmifast (the shell's job control), terminal restored meanwhile
+    SIZE = "size"  # ~w: type "stty rows R cols C" at the host's shell, with this terminal's size
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,16 @@ class EscapeParser:
                     actions.append(Action(Escape.HELP))
                     self._line_start = True
                     continue
+                if byte == 0x1A:  # Ctrl-Z, as ipmitool's ~^Z
+                    self._flush(actions, out)
+                    actions.append(Action(Escape.SUSPEND))
+                    self._line_start = True
+                    continue
+                if byte == 0x77:  # "w"
+                    self._flush(actions, out)
+                    actions.append(Action(Escape.SIZE))
+                    self._line_start = True
+                    continue
                 if byte == esc:
                     out.append(esc)
                     self._line_start = False
@@ -159,6 +173,8 @@ def help_text(escape: bytes | None) -> str:
     return (f"Supported escape sequences (after a newline):\r\n"
             f"  {e}.  end the SOL console\r\n"
             f"  {e}B  send a break to the host\r\n"
+            f"  {e}^Z suspend ipmifast (fg resumes it)\r\n"
+            f"  {e}w  type 'stty rows R cols C' at the host's shell: this terminal's size\r\n"
             f"  {e}?  this help\r\n"
             f"  {e}{e}  send the escape character itself\r\n")  # fmt: skip
 
@@ -284,7 +300,8 @@ class Console:
 
     def __init__(self, client: Any, window: Any, parser: EscapeParser, stdin_fd: int, stdout_fd: int,
                  log: IO[bytes] | None = None, tty: bool = False, notice: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+                 clock: Callable[[], float] = time.monotonic, keepalive: float = KEEPALIVE,
+                 suspend: Callable[[], None] | None = None) -> None:  # fmt: skip
         self.client = client
         self.session = client.session
         self.window = window
@@ -295,6 +312,8 @@ class Console:
         self.tty = tty
         self.notice = notice or (lambda text: None)
         self.clock = clock
+        self.keepalive = keepalive
+        self.suspend = suspend
         self.stdin_open = True
         self.received = 0
         self.sent = 0
@@ -341,11 +360,11 @@ class Console:
                     return Ended.LOST
                 if not self.stdin_open and self.window.pending == 0 and now - last_rx >= QUIET:
                     return Ended.EOF
-                if keepalive_rq is None and now - last_traffic >= KEEPALIVE:
+                if keepalive_rq is None and now - last_traffic >= self.keepalive:
                     keepalive_rq = self.session.request(NETFN_APP, CMD_GET_DEVICE_ID, b"", now)
                     last_traffic = now
                     continue
-                deadlines = [last_traffic + KEEPALIVE]
+                deadlines = [last_traffic + self.keepalive]
                 timer = self.session.get_timer()
                 if timer is not None:
                     deadlines.append(timer)
@@ -400,6 +419,15 @@ class Console:
                 self.notice("[sent a break]")
             elif action.kind is Escape.HELP:
                 self._write(self.stdout_fd, help_text(self.parser.escape).encode())
+            elif action.kind is Escape.SUSPEND:
+                if self.suspend is not None:
+                    self.suspend()
+            elif action.kind is Escape.SIZE:
+                size = terminal_size(self.stdout_fd)
+                if size is None:
+                    self.notice("[no terminal: no size to give]")
+                else:
+                    self.session.sol_send(f"stty rows {size[0]} cols {size[1]}\r".encode(), self.clock())
             else:
                 return True
         return False
@@ -463,6 +491,30 @@ class Terminal:
     def _signalled(signum: int, frame: Any) -> None:
         raise ConsoleInterrupted(signum)
 
+    def suspend(self) -> None:
+        """``~^Z``: the terminal as it was, this process stopped until the shell continues it, then raw again.
+        (SIGSTOP, not SIGTSTP: a stop request the kernel would drop for an orphaned process group.)"""
+        if not self.tty:
+            return
+        import termios
+        import tty
+
+        saved = self._saved
+        self.restore()
+        os.kill(os.getpid(), signal.SIGSTOP)
+        if saved is not None:  # continued: raw again, keeping what was typed meanwhile (TCSANOW, no flush)
+            self._saved = saved
+            tty.setraw(self.fd, termios.TCSANOW)
+
+
+def terminal_size(fd: int) -> tuple[int, int] | None:
+    """(rows, columns) of the terminal on ``fd``, or None."""
+    try:
+        size = os.get_terminal_size(fd)
+    except OSError:
+        return None
+    return (size.lines, size.columns) if size.lines and size.columns else None
+
 
 def _notice(tty: bool) -> Callable[[str], None]:
     end = "\r\n" if tty else "\n"
@@ -477,10 +529,11 @@ def _notice(tty: bool) -> Callable[[str], None]:
 # ================================================================================================ verbs
 
 
-def _parse_activate(args: list[str]) -> tuple[bool, bytes | None, str | None, bool]:
+def _parse_activate(args: list[str]) -> tuple[bool, bytes | None, str | None, bool, float]:
     force = reconnect = False
     escape: bytes | None = b"~"
     log: str | None = None
+    keepalive = KEEPALIVE
     i = 0
     while i < len(args):
         arg = args[i]
@@ -488,13 +541,20 @@ def _parse_activate(args: list[str]) -> tuple[bool, bytes | None, str | None, bo
             force = True
         elif arg == "--reconnect":
             reconnect = True
-        elif arg in ("-e", "--log"):
+        elif arg in ("-e", "--log", "--keepalive"):
             if i + 1 >= len(args):
                 raise usage_error("sol", f"activate {arg} needs a value")
             value = args[i + 1]
             i += 1
             if arg == "--log":
                 log = value
+            elif arg == "--keepalive":
+                try:
+                    keepalive = float(value)
+                except ValueError:
+                    keepalive = 0.0
+                if not 0.1 <= keepalive <= 3600:
+                    raise usage_error("sol", f"activate --keepalive: give seconds from 0.1 to 3600, not {value!r}")
             elif value == "none":
                 escape = None
             elif len(value.encode()) != 1:
@@ -506,7 +566,7 @@ def _parse_activate(args: list[str]) -> tuple[bool, bytes | None, str | None, bo
         else:
             raise usage_error("sol", f"activate: unknown argument {arg!r}")
         i += 1
-    return force, escape, log, reconnect
+    return force, escape, log, reconnect, keepalive
 
 
 def _blocking_client(bmc: Any) -> Any:
@@ -536,7 +596,7 @@ def _new_session(bmc: Any) -> tuple[Any, Any]:
 
 @verb("sol", "activate")
 async def sol_activate(bmc: Any, args: list[str]) -> Output:
-    force, escape, log_path, reconnect = _parse_activate(args)
+    force, escape, log_path, reconnect, keepalive = _parse_activate(args)
     client = _blocking_client(bmc)
     parser = EscapeParser(escape)
     log = open(log_path, "ab") if log_path else None  # noqa: SIM115 - closed below
@@ -552,7 +612,8 @@ async def sol_activate(bmc: Any, args: list[str]) -> Output:
                 window = _attach(current, client, setup)
                 notice(f"[SOL session operational on channel {setup.channel}. Use "
                        f"{(escape or b'~').decode('latin-1')}? for help]")  # fmt: skip
-                console = Console(client, window, parser, stdin_fd, stdout_fd, log, terminal.tty, notice)
+                console = Console(client, window, parser, stdin_fd, stdout_fd, log, terminal.tty, notice,
+                                  keepalive=keepalive, suspend=terminal.suspend)
                 ended = console.run()
                 if ended in (Ended.DISCONNECT, Ended.EOF):
                     client.session.detach_sol(time.monotonic())

@@ -518,3 +518,101 @@ def test_cat_digest_matches_on_the_host(sim: Fleet, console: list[Pty]) -> None:
     assert after.cat_digest.digest() == digest.digest()
     assert data in out.stdout
 
+
+
+# ------------------------------------------------------------------ suspend, terminal size, keep-alive (pty)
+
+
+def _state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
+def test_tilde_ctrl_z_suspends_with_the_terminal_restored_and_continue_resumes(sim: Fleet,
+                                                                              console: list[Pty]) -> None:
+    power_on(sim)
+    p = Pty(activate_cmd())
+    console.append(p)
+    login(p)
+    p.send(b"~\x1a")  # the password's Enter was the last key: at the start of a line
+    end = time.monotonic() + 10
+    while _state(p.proc.pid) != "T":
+        assert time.monotonic() < end, "the console did not stop"
+        time.sleep(0.05)
+    assert p.attrs_restored()  # the shell gets its terminal back while ipmifast is stopped
+    os.kill(p.proc.pid, signal.SIGCONT)  # what the shell's fg does
+    end = time.monotonic() + 10
+    while p.attrs_restored():  # raw again
+        assert time.monotonic() < end, "the terminal did not go back to raw mode"
+        time.sleep(0.02)
+    mark = len(p.out)
+    p.send(b"echo resumed-ok\r")
+    p.expect(b"echo resumed-ok\r\nresumed-ok\r\n", start=mark)  # typed after the resume, and answered
+    p.send(b"\r~.")
+    assert p.wait() == 0 and p.attrs_restored()
+
+
+def test_tilde_w_types_the_terminal_size_at_the_host_prompt(sim: Fleet, console: list[Pty]) -> None:
+    import fcntl
+    import struct
+
+    power_on(sim)
+    p = Pty(activate_cmd())
+    console.append(p)
+    fcntl.ioctl(p.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 41, 133, 0, 0))
+    login(p)
+    mark = len(p.out)
+    p.send(b"~w")
+    p.expect(b"stty rows 41 cols 133", start=mark)  # the host shell echoes what was typed for it
+    p.expect(b"root@sim-host:~# ", start=mark)
+    p.send(b"\r~.")
+    assert p.wait() == 0
+
+
+class CountingRelay(LossyRelay):
+    """A relay that counts the datagrams the console sends, and can go silent (``loss`` = 1)."""
+
+    def __init__(self, listen: tuple[str, int], bmc: tuple[str, int]) -> None:
+        self.from_console = 0
+        super().__init__(listen, bmc, loss=0.0, reorder=0.0, seed=1)
+
+    def _forward(self, sock: socket.socket, data: bytes, to: tuple[str, int]) -> None:
+        if sock is self.back:
+            self.from_console += 1
+        super()._forward(sock, data, to)
+
+
+def test_keepalive_while_idle_and_a_silent_bmc_ends_the_console() -> None:
+    """An idle console sends a Get Device ID every ``--keepalive`` seconds (and nothing at the default 15 s
+    within the same time); when the BMC stops answering, the keep-alive finds it and the console ends with one
+    line, exit status 3, the terminal restored, though nobody typed anything."""
+    fleet_thread = FleetThread(count=1, base="127.89.3.1", port=VANISH_PORT)
+    fleet = fleet_thread.__enter__()
+    power_on(fleet, "127.89.3.1")
+    relay = CountingRelay(("127.89.3.100", RELAY_PORT), ("127.89.3.1", VANISH_PORT))
+    idle: dict[str, int] = {}
+    try:
+        for name, extra in (("default", []), ("0.25 s", ["--keepalive", "0.25"])):
+            p = Pty([str(EXECUTABLE), "-H", "127.89.3.100", "-p", str(RELAY_PORT), "-N", "0.3", "-R", "1", *LOGIN,
+                     "sol", "activate", *extra])
+            try:
+                login(p)
+                time.sleep(0.5)  # the login's last acknowledgements
+                before = relay.from_console
+                time.sleep(2.0)
+                idle[name] = relay.from_console - before
+                if name == "default":
+                    p.send(b"\r~.")
+                    assert p.wait() == 0
+                    continue
+                relay.loss = 1.0  # the BMC is gone
+                assert p.wait(15) == 3
+                assert p.attrs_restored()
+                p.expect(b"ipmifast: 127.89.3.100: SOL session lost: the BMC stopped answering")
+            finally:
+                p.close()
+    finally:
+        relay.close()
+        fleet_thread.__exit__(None, None, None)
+    assert idle["default"] == 0
+    assert 5 <= idle["0.25 s"] <= 10  # one Get Device ID per 0.25 s of the 2 s, each answered

@@ -19,6 +19,10 @@ CASES = [
     (b"\r~b", [Action(D, b"\r"), Action(B)]),
     (b"~?", [Action(H)]),
     (b"~~", [Action(D, b"~")]),
+    (b"~\x1a", [Action(Escape.SUSPEND)]),  # ~^Z, as ipmitool's
+    (b"ls\r~w", [Action(D, b"ls\r"), Action(Escape.SIZE)]),
+    (b"~w~.", [Action(Escape.SIZE), Action(X)]),  # after ~w (and ~^Z) the line is at its start again
+    (b"a~w", [Action(D, b"a~w")]),
     (b"\r~~.", [Action(D, b"\r~.")]),  # a literal "~", then "." is just a character
     # not after a newline: the escape character is an ordinary one
     (b"a~.", [Action(D, b"a~.")]),

@@ -281,3 +281,25 @@ def test_json_lines_of_a_cluster_run_are_json(cluster: DaskCluster, sim_5000: st
     records = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(records) == 30 and all(r["ok"] or r["error"]["kind"] == "timeout" for r in records)
     assert any(r["ok"] and "Firmware Revision" in "\n".join(r["lines"]) for r in records)
+
+
+def test_cluster_local_starts_a_scheduler_and_workers_until_interrupted(sim_5000: str, password_file: str,
+                                                                        tmp_path: Path) -> None:
+    log = tmp_path / "local.log"
+    with open(log, "w") as out:
+        local = subprocess.Popen([_tool("ipmifast"), "cluster", "local", "--workers", "2", "--threads", "2", "--port",
+                                  "9987", "--resources", "segment-x=1"], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while "Ctrl-C stops it" not in log.read_text():
+            assert local.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        assert "Dask scheduler tcp://127.0.0.1:9987 with 2 worker processes (2 threads each)" in log.read_text()
+        workers = ipmifast("cluster", "workers", "tcp://127.0.0.1:9987")
+        assert workers.stdout.startswith("2 workers, 4 threads") and workers.stdout.count("segment-x=1") == 2
+        run = _fleet(password_file, "127.98.0.[1-100]", "--json", "power", "status", cluster="tcp://127.0.0.1:9987")
+        assert len(by_host(run.stdout)) == 100 and run.returncode in (0, 3), run.stderr
+    finally:
+        local.send_signal(signal.SIGINT)
+        code = local.wait(30)
+    assert code == 0 and "Traceback" not in log.read_text()
