@@ -75,7 +75,10 @@ def test_same_output_as_ipmitool(
     mine = ipmifast(*common, "-f", str(password_file), *verb, env=ENV)
     assert theirs.returncode == 0, theirs.stderr
     assert mine.returncode == 0, mine.stderr
-    assert mine.stdout == theirs.stdout
+    if mine.stdout != theirs.stdout:  # sensor readings follow the clock: one may have moved between the reads
+        after = subprocess.run([require("ipmitool"), *common, "-P", "ipmifast", *verb],
+                               capture_output=True, text=True, timeout=60, env=ENV)
+        assert mine.stdout == after.stdout
 
 
 #: verbs that change the BMC, in order: ipmitool runs each against one simulated BMC and ipmifast against another
