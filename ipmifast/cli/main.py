@@ -314,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         host = opts.host
         for warning in opts.warnings:
             print(warning, file=sys.stderr)
+        if rest[:1] == ["sol"] and rest[1:2] in (["log"], ["activate"]) and "cluster" in opts.fleet:
+            raise UsageError(f"sol {rest[1]} holds consoles open from this machine: it does not run on --cluster")
         if rest[:2] == ["sol", "log"]:  # holds many consoles open at once: its own loop (ipmifast/cli/sol_log.py)
             from ipmifast.cli.sol_log import run_sol_log
 

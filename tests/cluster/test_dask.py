@@ -259,6 +259,8 @@ def test_cluster_usage_errors_are_one_line(password_file: str) -> None:
         (["discover", "127.98.0.1", "--shard-size", "10"], 64, "--cluster"),
         (["audit", "127.98.0.1", "--worker-password", "env:X"], 64, "--cluster"),
         (["cluster", "local", "--workers", "0"], 64, "at least 1"),
+        (["-H", "127.98.0.[1-2]", "--cluster", "tcp://127.0.0.1:9981", "sol", "log", "--dir", "/tmp/x"], 64,
+         "does not run on --cluster"),
     ]:
         out = ipmifast(*LOGIN, "-f", password_file, *argv) if argv[0] == "-H" else ipmifast(*argv)
         assert out.returncode == code, (argv, out.stderr)
