@@ -188,7 +188,19 @@ def _local(args: argparse.Namespace) -> int:
               f"  ipmifast -H 10.0.0.[1-254] -U admin -f PASSWORD_FILE --cluster {cluster.scheduler_address} "
               f"power status\nCtrl-C stops it.", flush=True)
         stop.wait()
+        _retire_workers(cluster)
     return 0
+
+
+def _retire_workers(cluster: Any, timeout: float = 10.0) -> None:
+    """Stop the workers before the scheduler, so that none is left mid-heartbeat to a scheduler that closed (it
+    would log a traceback)."""
+    import time
+
+    cluster.scale(0)
+    deadline = time.monotonic() + timeout
+    while cluster.scheduler_info.get("workers") and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _workers(args: argparse.Namespace) -> int:
