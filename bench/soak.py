@@ -1,7 +1,7 @@
 """Soak: the fleet engine against the simulator on a lossy, duplicating network, for a while.
 
     .venv/bin/python bench/soak.py --seconds 600        # the 10-minute run of the README
-    (tests/engine/test_soak.py runs the same for 20 s in the test suite)
+    (tests/engine/test_soak.py runs the same for 12 s in the test suite)
 
 ``ipmifast sim --count HOSTS --drop-rate 0.05 --duplicate-rate 0.05`` runs in its own process; this process runs
 rounds of full sessions (RMCP+ cipher suite 17, Get Chassis Status, Close Session) over every host with the fleet
