@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing under AddressSanitizer (atheris + libFuzzer) of every compiled decoder and of the session
 # state machines with an established session (fuzz/targets.py).
 #
-#   sh scripts/fuzz.sh --ci              every target for FUZZ_SECONDS (default 15), as the test command runs it
+#   sh scripts/fuzz.sh --ci              every target for FUZZ_SECONDS (default 10), as the test command runs it
 #   sh scripts/fuzz.sh TARGET SECONDS    one target, longer (corpus kept in build/fuzz/corpus/TARGET)
 #
 # A crash, an AddressSanitizer report or a compiled/reference disagreement stops the target; its input is written
@@ -21,7 +21,7 @@ RUNTIME="$($PY -c 'import atheris, os; print(os.path.dirname(atheris.__file__))'
 mkdir -p build/fuzz/artifacts
 if [ "${1:-}" = "--ci" ]; then
     targets=$($PY -c 'import sys; sys.path.insert(0, "."); from fuzz.targets import TARGETS; print(" ".join(TARGETS))')
-    seconds=${FUZZ_SECONDS:-15}
+    seconds=${FUZZ_SECONDS:-10}
 else
     targets=${1:?usage: sh scripts/fuzz.sh --ci | TARGET SECONDS}
     seconds=${2:-60}

@@ -143,13 +143,14 @@ def fresh_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
 
 def test_a_worker_killed_mid_run_loses_no_host_and_reports_none_twice(fresh_cluster: DaskCluster, sim_5000: str,
                                                                       password_file: str) -> None:
-    # --rate slows each worker so that the kill lands while its shards are half done
-    argv = [*LOGIN, "-f", password_file, "-H", sim_5000, "-p", str(SIM_PORT), "--json", "--shard-size", "250",
+    # 2,000 of the hosts; --rate slows each worker so that the kill lands while its shards are half done
+    hosts = "127.98.[0-7].[1-250]"
+    argv = [*LOGIN, "-f", password_file, "-H", hosts, "-p", str(SIM_PORT), "--json", "--shard-size", "125",
             "--rate", "3000", "--cluster", fresh_cluster.address, "power", "status"]
     remote = _kill_mid_run(fresh_cluster, argv)
     got = by_host(remote.stdout)  # fails on a host reported twice
-    local = by_host(_fleet(password_file, sim_5000, "--json", "power", "status").stdout)
-    assert len(got) == COUNT and got == local, remote.stderr
+    local = by_host(_fleet(password_file, hosts, "--json", "power", "status").stdout)
+    assert len(got) == 2000 and got == local, remote.stderr
     assert fresh_cluster.workers[0].returncode == -signal.SIGKILL
 
 
