@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from typing import Any
 
 from ipmifast.cli.args import UsageParser
@@ -71,13 +72,10 @@ def fleet_outcomes(opts: Any, rest: list[str], targets: list[tuple[str, int]], p
                    int(fleet.get("concurrency", 256)), fleet.get("rate"), destructive(rest))
     segment_of = (lambda t: credentials.segment(t[0])) if credentials is not None else None
     outcomes: list[Any] = []
-    results = sharded(fleet["cluster"], job, targets, segment_of, fleet.get("shard_size"))
-    try:
+    with closing(sharded(fleet["cluster"], job, targets, segment_of, fleet.get("shard_size"))) as results:
         for outcome in results:
             outcomes.append(outcome)
             emit(outcome, outcomes)
-    finally:
-        results.close()
     return outcomes
 
 
@@ -86,14 +84,10 @@ def run_job(args: argparse.Namespace, make_job: Callable[[str], Any], targets: S
     """discover/audit on the cluster: ``make_job(run_id)``'s reports over ``targets``, each to ``consume``."""
     from ipmifast.cluster.driver import new_run_id
 
-    results = sharded(args.cluster, make_job(new_run_id()), targets, segment_map(args.credentials, args.port,
-                                                                                 getattr(args, "force", False)),
-                      args.shard_size)
-    try:
+    segment_of = segment_map(args.credentials, args.port, getattr(args, "force", False))
+    with closing(sharded(args.cluster, make_job(new_run_id()), targets, segment_of, args.shard_size)) as results:
         for report in results:
             consume(report)
-    finally:
-        results.close()
 
 
 def segment_map(path: str | None, default_port: int, force: bool = False) -> Callable[[Any], str | None] | None:

@@ -104,6 +104,15 @@ class Action:
     data: bytes = b""
 
 
+#: the keys after the escape character that act here, besides "." (disconnect) and the escape character itself
+_ESCAPES = {
+    0x42: Escape.BREAK, 0x62: Escape.BREAK,  # "B", and "b" as FreeIPMI's &B is case-blind
+    0x3F: Escape.HELP,  # "?"
+    0x1A: Escape.SUSPEND,  # Ctrl-Z, as ipmitool's ~^Z
+    0x77: Escape.SIZE,  # "w"
+}
+
+
 class EscapeParser:
     """Keystrokes in, console actions out (sans-IO): ssh's and ipmitool's escapes, recognised only as the first
     character after a newline (CR or LF) or at the very start. ``escape`` None disables them."""
@@ -128,25 +137,10 @@ class EscapeParser:
                     self._flush(actions, out)
                     actions.append(Action(Escape.DISCONNECT))
                     return actions
-                if byte in (0x42, 0x62):  # "B" (and "b", as FreeIPMI's &B is case-blind)
+                if byte in _ESCAPES:
                     self._flush(actions, out)
-                    actions.append(Action(Escape.BREAK))
-                    self._line_start = False
-                    continue
-                if byte == 0x3F:  # "?"
-                    self._flush(actions, out)
-                    actions.append(Action(Escape.HELP))
-                    self._line_start = True
-                    continue
-                if byte == 0x1A:  # Ctrl-Z, as ipmitool's ~^Z
-                    self._flush(actions, out)
-                    actions.append(Action(Escape.SUSPEND))
-                    self._line_start = True
-                    continue
-                if byte == 0x77:  # "w"
-                    self._flush(actions, out)
-                    actions.append(Action(Escape.SIZE))
-                    self._line_start = True
+                    actions.append(Action(_ESCAPES[byte]))
+                    self._line_start = _ESCAPES[byte] is not Escape.BREAK  # after ~B the line is not at its start
                     continue
                 if byte == esc:
                     out.append(esc)
