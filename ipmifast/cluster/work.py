@@ -258,7 +258,7 @@ def run_shard(job: Job, shard: Shard[Any]) -> list[Any]:
     from distributed import Variable, get_client
 
     claim = Variable(claim_name(job, shard), client=get_client())
-    try:
+    try:  # the timeout runs on the scheduler, for a claim not made yet: a made one comes back whatever the latency
         earlier = claim.get(timeout=0.05)
     except TimeoutError:
         earlier = None
